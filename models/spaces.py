@@ -1,0 +1,74 @@
+"""The centre, its spaces ("resources") and the rules that are data: hours and closures."""
+from datetime import datetime, time
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Time
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import UTCDateTime, db
+
+
+class Centre(db.Model):
+    """Centre-wide settings; one row per deployment."""
+
+    __tablename__ = "centre"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120))
+    close_on_public_holidays: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Days ahead that desk staff may book for any resident (a course of weekly rehab).
+    staff_window_days: Mapped[int] = mapped_column(Integer, default=90)
+
+
+class Resource(db.Model):
+    __tablename__ = "resource"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    floor: Mapped[int | None] = mapped_column(Integer)
+    capacity: Mapped[int] = mapped_column(Integer, default=1)
+    exclusive: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Groups admitted; [] admits every resident.
+    groups: Mapped[list[str]] = mapped_column(JSON, default=list)
+    sensitive: Mapped[bool] = mapped_column(Boolean, default=False)
+    operator: Mapped[str | None] = mapped_column(String(120), index=True)
+    buffer_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    slot_minutes: Mapped[int] = mapped_column(Integer, default=60)
+    min_duration_minutes: Mapped[int] = mapped_column(Integer, default=15)
+    max_duration_minutes: Mapped[int] = mapped_column(Integer, default=240)
+    min_notice_minutes: Mapped[int] = mapped_column(Integer, default=60)
+    window_days: Mapped[int] = mapped_column(Integer, default=14)
+    # Longer windows for some groups, e.g. {"special": 28}: 一特 may book earlier.
+    group_window_days: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    # At most this many active bookings per resident per space kind per week; None = no limit.
+    weekly_quota: Mapped[int | None] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    hours: Mapped[list["OpeningHours"]] = relationship(
+        back_populates="resource", cascade="all, delete-orphan", order_by="OpeningHours.weekday"
+    )
+
+
+class OpeningHours(db.Model):
+    """One opening period on one weekday (0 = Monday); several per day allow a lunch break."""
+
+    __tablename__ = "opening_hours"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resource_id: Mapped[int] = mapped_column(ForeignKey("resource.id"), index=True)
+    weekday: Mapped[int] = mapped_column(Integer)
+    opens: Mapped[time] = mapped_column(Time)
+    closes: Mapped[time] = mapped_column(Time)
+
+    resource: Mapped[Resource] = relationship(back_populates="hours")
+
+
+class Closure(db.Model):
+    """A closed period for one space, or the whole centre when resource_id is null."""
+
+    __tablename__ = "closure"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resource_id: Mapped[int | None] = mapped_column(ForeignKey("resource.id"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reason: Mapped[str] = mapped_column(String(200))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))

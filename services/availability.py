@@ -1,0 +1,84 @@
+"""Free slots per space and day, and the nearest free alternatives to a refused request."""
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from models import Resource
+
+from . import occupancy, opening
+from .clock import at_local
+from .rules import Context
+
+ALTERNATIVE_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Slot:
+    start: datetime
+    end: datetime
+    remaining: int
+    status: str  # free, full, closed, past
+
+
+def grid(resource: Resource, day: date, ctx: Context) -> list[tuple[datetime, datetime]]:
+    """The space's slot grid on a local day: slot_minutes steps through each opening period."""
+    step = timedelta(minutes=resource.slot_minutes)
+    cells = []
+    for period in opening.opening_periods(resource, day, ctx.centre, ctx.tz):
+        start = period.start
+        while start + step <= period.end:
+            cells.append((start, start + step))
+            start += step
+    return cells
+
+
+def day_slots(session: Session, resource: Resource, day: date, ctx: Context) -> list[Slot]:
+    cells = grid(resource, day, ctx)
+    if not cells:
+        return []
+    first, last = cells[0][0], cells[-1][1]
+    uses = occupancy.uses_between(session, resource, first, last)
+    closures = opening.closures_overlapping(session, resource.id, first, last)
+    return [_slot(resource, start, end, uses, closures, ctx) for start, end in cells]
+
+
+def _slot(resource, start, end, uses, closures, ctx: Context) -> Slot:
+    if any(c.starts_at < end and c.ends_at > start for c in closures):
+        return Slot(start, end, 0, "closed")
+    remaining = occupancy.seats_free(resource, uses, start, end)
+    if end <= ctx.now:
+        return Slot(start, end, remaining, "past")
+    return Slot(start, end, remaining, "free" if remaining else "full")
+
+
+def alternatives(session: Session, resource: Resource, start: datetime, end: datetime, party_size: int,
+                 ctx: Context, limit: int = 3) -> list[tuple[datetime, datetime]]:
+    """The free periods of the same length nearest to the requested start, on that day or the week after."""
+    length = end - start
+    first_day = start.astimezone(ctx.tz).date()
+    days = [first_day + timedelta(days=n) for n in range(ALTERNATIVE_DAYS)]
+    span_start = at_local(first_day, datetime.min.time(), ctx.tz)
+    span_end = span_start + timedelta(days=ALTERNATIVE_DAYS)
+    uses = occupancy.uses_between(session, resource, span_start, span_end)
+    closures = opening.closures_overlapping(session, resource.id, span_start, span_end)
+    found = []
+    for day in days:
+        for period in opening.opening_periods(resource, day, ctx.centre, ctx.tz):
+            found.extend(_fits_in(resource, period, length, party_size, uses, closures, ctx))
+    found.sort(key=lambda c: abs(c[0] - start))
+    return [c for c in found if c[0] != start][:limit]
+
+
+def _fits_in(resource, period, length, party_size, uses, closures, ctx: Context):
+    step = timedelta(minutes=resource.slot_minutes)
+    earliest = ctx.now if ctx.by_staff else ctx.now + timedelta(minutes=resource.min_notice_minutes)
+    candidate = period.start
+    while candidate + length <= period.end:
+        cand_end = candidate + length
+        open_now = candidate >= earliest and not any(
+            c.starts_at < cand_end and c.ends_at > candidate for c in closures
+        )
+        if open_now and occupancy.seats_free(resource, uses, candidate, cand_end) >= party_size:
+            yield candidate, cand_end
+        candidate += step

@@ -1,0 +1,59 @@
+"""Engine set-up that makes SQLite safe under concurrent writers.
+
+Python's sqlite3 driver sends no BEGIN before a SELECT, so a check-then-insert would check
+outside any transaction. We take BEGIN over: IMMEDIATE (the write lock up front) for every
+transaction except those marked read-only (GET requests), which use a plain deferred BEGIN.
+"""
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+BUSY_TIMEOUT_SECONDS = 30
+_read_only: ContextVar[bool] = ContextVar("read_only", default=False)
+
+
+def sqlite_engine_options() -> dict:
+    return {"connect_args": {"timeout": BUSY_TIMEOUT_SECONDS, "check_same_thread": False}}
+
+
+def install_sqlite_listeners(engine: Engine) -> None:
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection):
+        connection.exec_driver_sql("BEGIN" if _read_only.get() else "BEGIN IMMEDIATE")
+
+
+def mark_read_only(read_only: bool):
+    """Mark the current context's transactions as reads (deferred BEGIN on SQLite)."""
+    return _read_only.set(read_only)
+
+
+@contextmanager
+def read_only_transactions():
+    token = _read_only.set(True)
+    try:
+        yield
+    finally:
+        _read_only.reset(token)
+
+
+def normalise_url(url: str) -> str:
+    """Let DATABASE_URL use the common postgres:// spellings; we ship the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url

@@ -1,0 +1,62 @@
+"""How full a space is: the active bookings around a time and the peak seats they use."""
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import ACTIVE_STATUSES, Booking, Resource
+
+# No booking is longer than this, so a lookup can bound its index range scan on starts_at
+# from below too; without it, every earlier booking of the space would be scanned.
+LONGEST_BOOKING = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class Use:
+    start: datetime
+    end: datetime
+    seats: int
+
+
+def uses_between(session: Session, resource: Resource, start: datetime, end: datetime) -> list[Use]:
+    """Active uses of the space that overlap [start, end) widened by its buffer."""
+    buffer = timedelta(minutes=resource.buffer_minutes)
+    lo, hi = start - buffer, end + buffer
+    rows = session.execute(
+        select(Booking.starts_at, Booking.ends_at, Booking.party_size).where(
+            Booking.resource_id == resource.id,
+            Booking.starts_at > lo - LONGEST_BOOKING,
+            Booking.starts_at < hi,
+            Booking.ends_at > lo,
+            Booking.status.in_(ACTIVE_STATUSES),
+        )
+    )
+    return [Use(s, e, n) for s, e, n in rows]
+
+
+def peak_seats(uses: list[Use], start: datetime, end: datetime) -> int:
+    """The most seats in use at any instant of [start, end)."""
+    events = []
+    for use in uses:
+        if use.start < end and use.end > start:
+            events.append((max(use.start, start), 1, use.seats))
+            events.append((min(use.end, end), 0, -use.seats))  # ends sort before starts
+    peak = running = 0
+    for _, _, delta in sorted(events):
+        running += delta
+        peak = max(peak, running)
+    return peak
+
+
+def blocked_by_exclusive(uses: list[Use], start: datetime, end: datetime, buffer_minutes: int) -> bool:
+    buffer = timedelta(minutes=buffer_minutes)
+    return any(u.start < end + buffer and u.end > start - buffer for u in uses)
+
+
+def seats_free(resource: Resource, uses: list[Use], start: datetime, end: datetime) -> int:
+    """Seats a new booking of [start, end) could still take."""
+    if resource.exclusive:
+        blocked = blocked_by_exclusive(uses, start, end, resource.buffer_minutes)
+        return 0 if blocked else resource.capacity
+    return max(0, resource.capacity - peak_seats(uses, start, end))

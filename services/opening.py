@@ -1,0 +1,69 @@
+"""When a space is open: weekly hours, China's public holidays and make-up days, closures."""
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from models import Centre, Closure, Resource
+
+from .clock import at_local
+
+MONDAY = 0
+
+
+@lru_cache(maxsize=16)
+def _china_calendar(year: int) -> holidays.HolidayBase:
+    # The maintained `holidays` package follows the State Council's yearly notice,
+    # including the weekend days that become working days (调休).
+    return holidays.country_holidays("CN", years=year, language="zh_CN")
+
+
+def public_holiday(day: date) -> str | None:
+    """The holiday's Chinese name if `day` is a statutory day off in mainland China."""
+    return _china_calendar(day.year).get(day)
+
+
+def makeup_workday(day: date) -> bool:
+    return day in _china_calendar(day.year).weekend_workdays
+
+
+@dataclass(frozen=True)
+class Period:
+    start: datetime
+    end: datetime
+
+
+def opening_periods(resource: Resource, day: date, centre: Centre, tz: ZoneInfo) -> list[Period]:
+    """The space's opening periods on a local day, in UTC; [] when closed for a holiday.
+
+    A make-up working day (a weekend day worked in exchange for a holiday) keeps Monday's hours.
+    """
+    if centre.close_on_public_holidays and public_holiday(day):
+        return []
+    weekday = MONDAY if makeup_workday(day) else day.weekday()
+    return [
+        Period(at_local(day, h.opens, tz), at_local(day, h.closes, tz))
+        for h in resource.hours
+        if h.weekday == weekday
+    ]
+
+
+def closures_overlapping(session: Session, resource_id: int, start: datetime, end: datetime) -> list[Closure]:
+    return list(
+        session.scalars(
+            select(Closure).where(
+                or_(Closure.resource_id == resource_id, Closure.resource_id.is_(None)),
+                Closure.starts_at < end,
+                Closure.ends_at > start,
+            )
+        )
+    )
+
+
+def local_days(start: datetime, end: datetime, tz: ZoneInfo) -> list[date]:
+    first, last = start.astimezone(tz).date(), (end - timedelta(microseconds=1)).astimezone(tz).date()
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]

@@ -1,0 +1,33 @@
+"""HTTP and CLI adapters: parse, call a service, render. Registered by create_app."""
+from flask import Flask
+
+from .extensions import login_manager, migrate
+
+
+def register_extensions(app: Flask) -> None:
+    from models import db
+
+    login_manager.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/migrations"), render_as_batch=True)
+
+
+def register_blueprints(app: Flask) -> None:
+    from . import api_bookings, api_people, auth, home, transactions
+
+    transactions.init_app(app)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(home.bp)
+    app.register_blueprint(api_people.bp)
+    app.register_blueprint(api_bookings.bp)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from .error_handlers import init_app
+
+    init_app(app)
+
+
+def register_cli(app: Flask) -> None:
+    from .cli import init_app
+
+    init_app(app)

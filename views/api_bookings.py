@@ -1,0 +1,144 @@
+"""API: bookings, their lifecycle and the waitlist."""
+from flask import Blueprint, jsonify, request
+from sqlalchemy import or_, select
+
+from models import CHANNELS, STATUSES, Booking, Resource, WaitlistEntry, db
+from services import access, booking
+from services.clock import parse_instant
+from services.errors import Invalid
+from services.rules import Request
+
+from .api_common import booking_json, current_actor, iso, now, rule_context
+from .api_input import bool_field, centre_tz, instant_field, int_field, json_body, query_int, text_field
+
+bp = Blueprint("api_bookings", __name__, url_prefix="/api/v1")
+MAX_PARTY = 500
+LIST_LIMIT = 1000
+
+
+def _request_from(data: dict) -> Request:
+    resource = booking.lock_space(db.session, int_field(data, "resource_id"))
+    resident = booking.find_resident(db.session, int_field(data, "resident_id"))
+    party = int_field(data, "party_size", required=False, high=MAX_PARTY, default=1)
+    return Request(resource, resident, instant_field(data, "start"), instant_field(data, "end"), party)
+
+
+def _channel(data: dict, actor: access.Actor) -> str:
+    channel = text_field(data, "channel", max_length=20) or ("desk" if actor.is_staff else "online")
+    if channel not in CHANNELS:
+        raise Invalid("channel", f"channel 只能是 {', '.join(CHANNELS)} / channel must be one of {', '.join(CHANNELS)}")
+    return channel
+
+
+@bp.post("/bookings")
+def create_booking():
+    actor = current_actor()
+    data = json_body()
+    rrule = text_field(data, "rrule", max_length=300)
+    skip = bool_field(data, "skip_conflicts")
+    note, channel = text_field(data, "note"), _channel(data, actor)
+    req = _request_from(data)
+    ctx = rule_context(actor)
+    if rrule is None:
+        made = booking.book(db.session, req, actor, ctx, channel=channel, note=note)
+        db.session.commit()
+        return jsonify(booking_json(made)), 201
+    result = booking.book_series(db.session, req, rrule, actor, ctx, skip_conflicts=skip, channel=channel, note=note)
+    db.session.commit()
+    return jsonify({"series_id": result.series.id, "bookings": [booking_json(b) for b in result.bookings],
+                    "skipped": [{"start": iso(s["start"]), "code": s["code"], "message": s["message"]}
+                                for s in result.skipped]}), 201
+
+
+def _visible_bookings_query(actor: access.Actor):
+    stmt = select(Booking).join(Resource, Booking.resource_id == Resource.id)
+    if actor.is_staff:
+        return stmt
+    conditions = [Booking.resident_id.in_(actor.resident_ids)]
+    if actor.role == "operator" and actor.organisation:
+        conditions.append(Resource.operator == actor.organisation)
+    return stmt.where(or_(*conditions))
+
+
+@bp.get("/bookings")
+def list_bookings():
+    actor = current_actor()
+    stmt = _visible_bookings_query(actor)
+    for name, column in (("resource_id", Booking.resource_id), ("resident_id", Booking.resident_id)):
+        value = query_int(name)
+        if value is not None:
+            stmt = stmt.where(column == value)
+    if request.args.get("from"):
+        stmt = stmt.where(Booking.ends_at > parse_instant(request.args["from"], "from", centre_tz()))
+    if request.args.get("to"):
+        stmt = stmt.where(Booking.starts_at < parse_instant(request.args["to"], "to", centre_tz()))
+    status = request.args.get("status")
+    if status:
+        if status not in STATUSES:
+            raise Invalid("status", f"status 只能是 {', '.join(STATUSES)} / status must be one of "
+                                    f"{', '.join(STATUSES)}", status=400)
+        stmt = stmt.where(Booking.status == status)
+    rows = db.session.scalars(stmt.order_by(Booking.starts_at, Booking.id).limit(LIST_LIMIT))
+    return jsonify([booking_json(b) for b in rows])
+
+
+@bp.get("/bookings/<int:booking_id>")
+def get_booking(booking_id: int):
+    return jsonify(booking_json(access.visible_booking(db.session, current_actor(), booking_id)))
+
+
+def _reason() -> str | None:
+    data = request.get_json(silent=True) if request.content_length else {}
+    if data is None or not isinstance(data, dict):
+        raise Invalid("body", "请求体必须是 JSON 对象 / the body must be a JSON object", status=400)
+    return text_field(data, "reason")
+
+
+@bp.post("/bookings/<int:booking_id>/cancel")
+def cancel_booking(booking_id: int):
+    actor = current_actor()
+    data = request.get_json(silent=True) if request.content_length else {}
+    if not isinstance(data, dict):
+        raise Invalid("body", "请求体必须是 JSON 对象 / the body must be a JSON object", status=400)
+    target = access.visible_booking(db.session, actor, booking_id)
+    scope = data.get("scope", "occurrence")
+    if scope not in ("occurrence", "following"):
+        raise Invalid("scope", "scope 只能是 occurrence 或 following / scope must be occurrence or following")
+    booking.cancel(db.session, target, actor, now(), text_field(data, "reason"), following=scope == "following")
+    db.session.commit()
+    return jsonify(booking_json(target))
+
+
+@bp.post("/bookings/<int:booking_id>/check-in")
+def check_in_booking(booking_id: int):
+    actor = current_actor()
+    _reason()
+    target = access.visible_booking(db.session, actor, booking_id)
+    booking.check_in(target, actor, now())
+    db.session.commit()
+    return jsonify(booking_json(target))
+
+
+@bp.post("/bookings/<int:booking_id>/no-show")
+def no_show_booking(booking_id: int):
+    actor = current_actor()
+    _reason()
+    target = access.visible_booking(db.session, actor, booking_id)
+    booking.mark_no_show(target, actor, now())
+    db.session.commit()
+    return jsonify(booking_json(target))
+
+
+@bp.post("/waitlist")
+def join_waitlist():
+    actor = current_actor()
+    data = json_body()
+    req = _request_from(data)
+    access.require_booking_for(actor, req.resident.id)
+    if req.end <= req.start:
+        raise Invalid("end", "结束时间必须晚于开始时间 / end must be after start")
+    entry = WaitlistEntry(resource_id=req.resource.id, resident_id=req.resident.id, starts_at=req.start,
+                          ends_at=req.end, party_size=req.party_size)
+    db.session.add(entry)
+    db.session.commit()
+    return jsonify({"id": entry.id, "status": entry.status}), 201

@@ -1,0 +1,99 @@
+"""API: spaces, their availability, residents and closures."""
+from flask import Blueprint, jsonify, request
+from sqlalchemy import select
+
+from models import Closure, Resource, db
+from services import access, availability, residents
+from services.clock import parse_day
+from services.errors import Invalid, NotFound
+
+from .api_common import current_actor, iso, now, resident_json, resource_json, rule_context
+from .api_input import bool_field, centre_tz, day_field, instant_field, int_field, json_body, text_field
+
+bp = Blueprint("api_people", __name__, url_prefix="/api/v1")
+
+
+@bp.get("/resources")
+def list_resources():
+    current_actor()
+    stmt = select(Resource).where(Resource.active.is_(True)).order_by(Resource.id)
+    if request.args.get("kind"):
+        stmt = stmt.where(Resource.kind == request.args["kind"])
+    spaces = list(db.session.scalars(stmt))
+    group = request.args.get("group")
+    if group:
+        spaces = [r for r in spaces if not r.groups or group in r.groups]
+    return jsonify([resource_json(r) for r in spaces])
+
+
+@bp.get("/resources/<int:resource_id>/availability")
+def resource_availability(resource_id: int):
+    actor = current_actor()
+    resource = db.session.get(Resource, resource_id)
+    if resource is None or not resource.active:
+        raise NotFound("找不到该空间 / No such space")
+    ctx = rule_context(actor)
+    day = parse_day(request.args["date"], "date") if request.args.get("date") else now().astimezone(centre_tz()).date()
+    slots = availability.day_slots(db.session, resource, day, ctx)
+    return jsonify({"resource_id": resource.id, "date": day.isoformat(), "slots": [
+        {"start": iso(s.start), "end": iso(s.end), "remaining": s.remaining, "status": s.status} for s in slots]})
+
+
+@bp.get("/residents")
+def list_residents():
+    access.require_staff(current_actor())
+    q = request.args.get("q")
+    if q is not None and len(q) > 100:
+        raise Invalid("q", "搜索词太长 / the search text is too long", status=400)
+    today = now().astimezone(centre_tz()).date()
+    return jsonify([resident_json(r, today) for r in residents.search(db.session, q)])
+
+
+@bp.post("/residents")
+def create_resident():
+    access.require_staff(current_actor())
+    data = json_body()
+    new = residents.NewResident(
+        name=text_field(data, "name", required=True, max_length=80),
+        birth_date=day_field(data, "birth_date"),
+        phone=text_field(data, "phone", max_length=32),
+        building_id=int_field(data, "building_id", required=False),
+        disability=bool_field(data, "disability"),
+        lives_alone=bool_field(data, "lives_alone"),
+        guardian_id=int_field(data, "guardian_id", required=False),
+    )
+    today = now().astimezone(centre_tz()).date()
+    resident = residents.register(db.session, new, today)
+    db.session.commit()
+    return jsonify(resident_json(resident, today)), 201
+
+
+@bp.post("/closures")
+def create_closure():
+    actor = current_actor()
+    data = json_body()
+    resource_id = int_field(data, "resource_id", required=False)
+    resource = db.session.get(Resource, resource_id) if resource_id else None
+    if resource_id and resource is None:
+        raise NotFound("找不到该空间 / No such space", field="resource_id")
+    access.require_space_manager(actor, resource)
+    start, end = instant_field(data, "start"), instant_field(data, "end")
+    if end <= start:
+        raise Invalid("end", "结束时间必须晚于开始时间 / end must be after start")
+    closure = Closure(resource_id=resource_id, starts_at=start, ends_at=end, created_by_id=actor.user_id,
+                      reason=text_field(data, "reason", required=True, max_length=200))
+    db.session.add(closure)
+    db.session.commit()
+    return jsonify({"id": closure.id, "resource_id": resource_id, "start": iso(start), "end": iso(end),
+                    "reason": closure.reason}), 201
+
+
+@bp.get("/residents/<int:resident_id>")
+def get_resident(resident_id: int):
+    actor = current_actor()
+    resident = residents.find(db.session, resident_id) if access.may_see_resident(actor, resident_id) else None
+    if resident is None:
+        raise NotFound()
+    return jsonify(resident_json(resident, now().astimezone(centre_tz()).date()))
+
+
