@@ -19,7 +19,7 @@ def init_app(app: Flask) -> None:
 
 
 def apply_migrations() -> None:
-    upgrade(directory=current_app.root_path + "/migrations")
+    upgrade(directory=current_app.root_path + "/migrations", revision="heads")
     current_centre(db.session)
     db.session.commit()
 
