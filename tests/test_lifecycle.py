@@ -1,0 +1,98 @@
+"""Cancel, check in, no-show: what each does to the seats and when it is allowed."""
+from datetime import date, datetime, time, timedelta
+
+import pytest
+
+from services import availability, booking, errors
+from services.access import Actor
+from services.rules import Request
+from tests.conftest import NOW, TZ
+from tests.factories import DESK, context, resident, resident_actor, space
+
+TUESDAY = date(2026, 11, 24)
+TEN = datetime.combine(TUESDAY, time(10), TZ)
+
+
+def book(session, room, person=None, start=TEN, party=1):
+    req = Request(room, person or resident(session), start, start + timedelta(hours=1), party)
+    return booking.book(session, req, DESK, context(session, by_staff=True))
+
+
+def test_cancelling_frees_the_slot_at_once(session):
+    room = space(session)
+    first = book(session, room)
+    booking.cancel(session, first, DESK, NOW, reason="临时有事")
+    assert first.status == "cancelled" and first.cancel_reason == "临时有事"
+    assert book(session, room).status == "confirmed"
+
+
+def test_cancelled_and_no_show_bookings_never_block_a_shared_space(session):
+    area = space(session, exclusive=False, capacity=2)
+    gone, missed = book(session, area, party=1), book(session, area, party=1)
+    booking.cancel(session, gone, DESK, NOW)
+    booking.mark_no_show(missed, DESK, TEN + timedelta(minutes=20))
+    assert book(session, area, party=2).id
+
+
+def test_check_in_opens_an_hour_before_the_start(session):
+    visit = book(session, space(session))
+    with pytest.raises(errors.InvalidState):
+        booking.check_in(visit, DESK, TEN - timedelta(hours=2))
+    booking.check_in(visit, DESK, TEN - timedelta(minutes=10))
+    assert visit.status == "checked_in" and visit.checked_in_at == TEN - timedelta(minutes=10)
+
+
+def test_no_show_only_after_the_start_and_a_late_arrival_corrects_it(session):
+    visit = book(session, space(session))
+    with pytest.raises(errors.InvalidState):
+        booking.mark_no_show(visit, DESK, TEN - timedelta(minutes=1))
+    booking.mark_no_show(visit, DESK, TEN + timedelta(minutes=20))
+    booking.check_in(visit, DESK, TEN + timedelta(minutes=25))
+    assert visit.status == "checked_in"
+
+
+def test_every_status_change_bumps_the_sequence(session):
+    visit = book(session, space(session))
+    booking.check_in(visit, DESK, TEN)
+    assert visit.sequence == 1
+
+
+def test_a_cancelled_booking_cannot_be_checked_in_or_cancelled_again(session):
+    visit = book(session, space(session))
+    booking.cancel(session, visit, DESK, NOW)
+    with pytest.raises(errors.InvalidState):
+        booking.check_in(visit, DESK, TEN)
+    with pytest.raises(errors.InvalidState):
+        booking.cancel(session, visit, DESK, NOW)
+
+
+def test_resident_cancels_own_booking_but_not_someone_elses(session):
+    room = space(session, exclusive=False, capacity=5)
+    mine_person, other_person = resident(session), resident(session)
+    mine, theirs = book(session, room, mine_person), book(session, room, other_person)
+    booking.cancel(session, mine, resident_actor(mine_person), NOW)
+    with pytest.raises(errors.Forbidden):
+        booking.cancel(session, theirs, resident_actor(mine_person), NOW)
+
+
+def test_operator_checks_in_at_its_own_space_only(session):
+    ours, theirs = space(session, operator="颐康养老服务中心"), space(session, operator="小橡树早教")
+    operator = Actor(user_id=None, role="operator", organisation="颐康养老服务中心")
+    booking.check_in(book(session, ours), operator, TEN)
+    with pytest.raises(errors.Forbidden):
+        booking.check_in(book(session, theirs), operator, TEN)
+
+
+def test_day_slots_show_remaining_seats_and_full_slots(session):
+    area = space(session, exclusive=False, capacity=3, hours=[(1, time(9), time(12))])
+    book(session, area, party=3)
+    slots = availability.day_slots(session, area, TUESDAY, context(session))
+    assert [(s.start.astimezone(TZ).hour, s.remaining, s.status) for s in slots] == [
+        (9, 3, "free"), (10, 0, "full"), (11, 3, "free")]
+
+
+def test_day_slots_of_an_exclusive_space_respect_its_buffer(session):
+    room = space(session, buffer_minutes=15, hours=[(1, time(9), time(12))])
+    book(session, room)
+    slots = availability.day_slots(session, room, TUESDAY, context(session))
+    assert [s.status for s in slots] == ["full", "full", "full"]
