@@ -7,7 +7,10 @@ from .extensions import login_manager, migrate
 def register_extensions(app: Flask) -> None:
     from models import db
 
+    from . import web
+
     login_manager.init_app(app)
+    web.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/migrations"), render_as_batch=True)
 
 

@@ -7,6 +7,7 @@ from flask_login import login_required, login_user, logout_user
 from models import User, db
 from services import accounts
 
+from .csrf import rotate_csrf_token
 from .extensions import login_manager
 
 bp = Blueprint("auth", __name__)
@@ -50,6 +51,7 @@ def login_post():
         flash("用户名或密码不对，请再试一次 / Wrong username or password, please try again")
         return render_template("auth/login.html", next=request.form.get("next", "")), 401
     login_user(user)
+    rotate_csrf_token()
     return redirect(_safe_next(request.form.get("next")))
 
 

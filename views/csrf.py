@@ -1,0 +1,70 @@
+"""CSRF protection for every state-changing browser request.
+
+A per-session random token travels in the form field `csrf_token` or the `X-CSRF-Token` header.
+Bearer-token requests are exempt: a browser never attaches that header on its own, and a cross-site
+page cannot add it without a CORS preflight we never grant. Unauthenticated API calls are left to
+answer 401 as before. The token has no expiry, so a half-filled form never goes stale.
+"""
+import hmac
+import secrets
+
+from flask import Flask, abort, request, session
+from flask_login import current_user
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+SESSION_KEY = "csrf_token"
+FORM_FIELD = "csrf_token"
+HEADER = "X-CSRF-Token"
+_EXEMPT_ATTR = "_csrf_exempt"
+
+
+def csrf_token() -> str:
+    """The session's token, created on first use (templates call this as `csrf_token()`)."""
+    token = session.get(SESSION_KEY)
+    if not token:
+        token = secrets.token_urlsafe(32)
+        session[SESSION_KEY] = token
+    return token
+
+
+def rotate_csrf_token() -> None:
+    """A fresh token after sign-in, so a token planted before sign-in is worthless."""
+    session[SESSION_KEY] = secrets.token_urlsafe(32)
+
+
+def csrf_exempt(view):
+    """Mark a view that authenticates by other means (e.g. a signed webhook)."""
+    setattr(view, _EXEMPT_ATTR, True)
+    return view
+
+
+def _uses_bearer_token() -> bool:
+    return request.headers.get("Authorization", "").lower().startswith("bearer ")
+
+
+def _needs_check(app: Flask) -> bool:
+    if request.method in SAFE_METHODS or _uses_bearer_token():
+        return False
+    view = app.view_functions.get(request.endpoint or "")
+    if view is not None and getattr(view, _EXEMPT_ATTR, False):
+        return False
+    # An API call without a session has nothing to forge: the API answers 401 itself.
+    return not (request.path.startswith("/api/") and not current_user.is_authenticated)
+
+
+def _sent_token() -> str:
+    return request.headers.get(HEADER) or request.form.get(FORM_FIELD, "")
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals["csrf_token"] = csrf_token
+
+    @app.before_request
+    def _check_csrf():
+        if not _needs_check(app):
+            return None
+        expected = session.get(SESSION_KEY, "")
+        if not expected or not hmac.compare_digest(expected, _sent_token()):
+            abort(400, description="页面已失效，请返回后刷新再提交 / This form has expired: go back, reload and "
+                                   "send it again (CSRF check failed)")
+        return None
