@@ -22,6 +22,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(home.bp)
     app.register_blueprint(api_people.bp)
     app.register_blueprint(api_bookings.bp)
+    from . import feeds
+
+    feeds.init_app(app)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -1,0 +1,32 @@
+"""Private calendar feeds: a random token (stored only as its SHA-256), a scope, an owner."""
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .accounts import User
+from .base import UTCDateTime, db, utcnow
+
+FEED_SCOPES = ("resource", "operator", "resident", "public")
+
+
+class CalendarFeed(db.Model):
+    """One subscription URL. The token itself is shown once and never stored."""
+
+    __tablename__ = "calendar_feed"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # Whose view the feed shows: it never shows more than this user may see today.
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    scope: Mapped[str] = mapped_column(String(20))
+    resource_id: Mapped[int | None] = mapped_column(ForeignKey("resource.id"))
+    resident_id: Mapped[int | None] = mapped_column(ForeignKey("resident.id"))
+    organisation: Mapped[str | None] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
