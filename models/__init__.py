@@ -2,13 +2,27 @@
 from .accounts import ROLES, ApiToken, AuditEntry, User
 from .base import db, utcnow
 from .bookings import ACTIVE_STATUSES, CHANNELS, STATUSES, Booking, Series, WaitlistEntry
-from .circle import SERVICE_TYPES, ServicePoint
+from .circle import SERVICE_TYPES, CircleParameter, CircleSnapshot, ServicePoint, WalkEdge, WalkNode
 from .feeds import FEED_SCOPES, CalendarFeed
+from .messages import (
+    CONTACT_METHODS,
+    CONTACT_OUTCOMES,
+    MESSAGE_STATUSES,
+    AttentionFlag,
+    ContactRecord,
+    DeliveryAttempt,
+    OutboxMessage,
+    ResidentContact,
+)
 from .people import GROUPS, Building, Resident
+from .security import ActivationCode, LoginFailure, UserSetting
 from .spaces import Centre, Closure, OpeningHours, Resource
 
 __all__ = [
     "ACTIVE_STATUSES", "CHANNELS", "FEED_SCOPES", "CalendarFeed", "GROUPS", "ROLES", "SERVICE_TYPES", "STATUSES",
-    "ApiToken", "AuditEntry", "Booking", "Building", "Centre", "Closure", "OpeningHours",
-    "Resident", "Resource", "Series", "ServicePoint", "User", "WaitlistEntry", "db", "utcnow",
+    "ApiToken", "AuditEntry", "Booking", "Building", "Centre", "CircleParameter", "CircleSnapshot", "Closure", "OpeningHours",
+    "Resident", "Resource", "Series", "ServicePoint", "User", "WaitlistEntry", "WalkEdge", "WalkNode", "db", "utcnow",
+    "ActivationCode", "LoginFailure", "UserSetting",
+    "AttentionFlag", "CONTACT_METHODS", "CONTACT_OUTCOMES", "ContactRecord", "DeliveryAttempt", "MESSAGE_STATUSES",
+    "OutboxMessage", "ResidentContact",
 ]

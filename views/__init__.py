@@ -22,9 +22,18 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(home.bp)
     app.register_blueprint(api_people.bp)
     app.register_blueprint(api_bookings.bp)
+    from . import web
+
+    web.register_pages(app)  # desk, portal, operator and admin pages
     from . import feeds
 
     feeds.init_app(app)
+    from . import circle_pages
+
+    circle_pages.init_app(app)  # the service-circle API, pages and their menu link
+    from . import routines
+
+    routines.init_app(app)  # waitlist API and pages, the outbox API, the no-one-left-behind list
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -37,3 +46,9 @@ def register_cli(app: Flask) -> None:
     from .cli import init_app
 
     init_app(app)
+    from . import cli_circle
+
+    cli_circle.init_app(app)
+    from . import cli_scheduler
+
+    cli_scheduler.init_app(app)

@@ -1,19 +1,50 @@
-"""Per-user display settings (language, large text) remembered across devices."""
+"""Display settings (language, large text): saved per user, or per browser session before sign-in."""
+from flask import g, session
 from flask_login import current_user
+
+from models import UserSetting, db
+
+
+def user_setting() -> UserSetting | None:
+    if not getattr(current_user, "is_authenticated", False) or not isinstance(getattr(current_user, "id", None), int):
+        return None
+    if "user_setting" not in g:
+        g.user_setting = db.session.get(UserSetting, current_user.id)
+    return g.user_setting
 
 
 def saved_language() -> str | None:
+    setting = user_setting()
+    return setting.language if setting else None
+
+
+def large_text() -> bool:
+    setting = user_setting()
+    return setting.large_text if setting else bool(session.get("large_text"))
+
+
+def save(language: str | None = None, large: bool | None = None) -> None:
+    """Remember a choice for this browser, and for the user when signed in (the caller commits)."""
+    if language is not None:
+        session["lang"] = language
+    if large is not None:
+        session["large_text"] = large
     if not getattr(current_user, "is_authenticated", False):
-        return None
-    return None
+        return
+    setting = user_setting() or UserSetting(user_id=current_user.id, large_text=False)
+    if language is not None:
+        setting.language = language
+    if large is not None:
+        setting.large_text = large
+    db.session.add(setting)
+    g.user_setting = setting
 
 
 def body_classes() -> str:
     """CSS classes on <body>: `large-text` when the user switched it on."""
-    from flask import session
-
-    return "large-text" if session.get("large_text") else ""
+    return "large-text" if large_text() else ""
 
 
 def init_app(app) -> None:
     app.jinja_env.globals["body_classes"] = body_classes
+    app.jinja_env.globals["large_text"] = large_text

@@ -1,0 +1,103 @@
+"""Operators: the schedule of the spaces their organisation runs, and blocking time for their own staff."""
+from datetime import timedelta
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from models import Closure, Resource, db
+from services import audit, dayboard
+from services.errors import NotFound
+
+from .api_common import now
+from .navigation import add_nav_link
+from .pages import ctx_for, day_arg, int_arg, local_instant, page_actor, today
+from .roles import operator_required
+
+bp = Blueprint("operator", __name__, url_prefix="/operator")
+UPCOMING_CLOSURES = 50
+
+
+def register_nav(app) -> None:
+    add_nav_link(app, "operator.schedule", "我们的日程", "Our schedule", roles=("operator",), order=10)
+    add_nav_link(app, "operator.closures", "占用时段", "Block time", roles=("operator",), order=11)
+    add_nav_link(app, "auth.password", "修改密码", "Change password", roles=("operator",), order=90)
+
+
+def _our_spaces() -> list[Resource]:
+    actor = page_actor()
+    stmt = dayboard.spaces_query().where(Resource.operator == actor.organisation)
+    return list(db.session.scalars(stmt)) if actor.organisation else []
+
+
+@bp.get("")
+@operator_required
+def schedule():
+    day = day_arg()
+    actor = page_actor()
+    spaces = _our_spaces()
+    days = dayboard.board(db.session, day, ctx_for(actor), spaces) if spaces else []
+    for space_day in days:
+        audit.bookings_read(db.session, actor.user_id, space_day.bookings, now())
+    db.session.commit()
+    return render_template("operator/schedule.html", day=day, days=days, today=today(),
+                           prev_day=day - timedelta(days=1), next_day=day + timedelta(days=1))
+
+
+def _upcoming(spaces: list[Resource]) -> list[Closure]:
+    ids = [s.id for s in spaces]
+    return list(db.session.scalars(select(Closure).where(Closure.resource_id.in_(ids), Closure.ends_at > now())
+                                   .order_by(Closure.starts_at).limit(UPCOMING_CLOSURES)))
+
+
+@bp.get("/closures")
+@operator_required
+def closures():
+    spaces = _our_spaces()
+    return render_template("operator/closures.html", spaces=spaces, closures=_upcoming(spaces), error=None,
+                           form=request.args, today=today())
+
+
+@bp.post("/closures")
+@operator_required
+def closures_post():
+    spaces = _our_spaces()
+    space = next((s for s in spaces if s.id == int_arg("resource_id", required=True)), None)
+    if space is None:
+        raise NotFound()  # not a space this organisation runs
+    day = day_arg()
+    start, end = local_instant(day, request.form.get("start", "")), local_instant(day, request.form.get("end", ""))
+    reason = (request.form.get("reason") or "").strip()[:200]
+    error = _closure_error(start, end, reason)
+    if error:
+        return render_template("operator/closures.html", spaces=spaces, closures=_upcoming(spaces), error=error,
+                               form=request.form, today=today()), 422
+    db.session.add(Closure(resource_id=space.id, starts_at=start, ends_at=end, reason=reason,
+                           created_by_id=page_actor().user_id))
+    db.session.commit()
+    flash(_("已占用该时段，居民无法预约"), "ok")
+    return redirect(url_for("operator.closures"))
+
+
+def _closure_error(start, end, reason) -> str | None:
+    if end <= start:
+        return _("结束时间必须晚于开始时间")
+    if not reason:
+        return _("请填写原因，如：员工培训")
+    if end < now():
+        return _("该时段已过")
+    return None
+
+
+@bp.post("/closures/<int:closure_id>/delete")
+@operator_required
+def delete_closure(closure_id: int):
+    ids = {s.id for s in _our_spaces()}
+    closure = db.session.get(Closure, closure_id)
+    if closure is None or closure.resource_id not in ids:
+        raise NotFound()
+    db.session.delete(closure)
+    db.session.commit()
+    flash(_("已取消占用"), "ok")
+    return redirect(url_for("operator.closures"))
+

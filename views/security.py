@@ -1,0 +1,89 @@
+"""HTTP-level protections: security headers, CSP without inline script, no-store on personal pages,
+cookie flags, and a SECRET_KEY that is never the published development default outside development."""
+import logging
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask, request
+from flask_login import current_user
+
+DEV_SECRET = "dev-only-change-me"
+MIN_SECRET_LENGTH = 16
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+       "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
+}
+log = logging.getLogger(__name__)
+
+
+def is_production(app: Flask) -> bool:
+    return os.environ.get("APP_ENV", app.config.get("APP_ENV", "")).lower() == "production"
+
+
+def _instance_secret(app: Flask) -> str:
+    """A random key made once per installation (0600 in the git-ignored instance folder)."""
+    path = Path(app.instance_path) / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as out:
+        out.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+def configure_secret_key(app: Flask) -> None:
+    key = app.config.get("SECRET_KEY")
+    if key and key != DEV_SECRET:
+        if is_production(app) and len(key) < MIN_SECRET_LENGTH:
+            raise RuntimeError(f"SECRET_KEY must be at least {MIN_SECRET_LENGTH} characters in production")
+        return
+    if app.testing or app.debug:
+        return
+    if is_production(app):
+        raise RuntimeError("SECRET_KEY is required when APP_ENV=production (set the SECRET_KEY environment variable "
+                           "or instance/config.py)")
+    app.config["SECRET_KEY"] = _instance_secret(app)
+    log.warning("SECRET_KEY not set: using the installation's generated key in instance/secret_key")
+
+
+def configure_cookies(app: Flask) -> None:
+    production = is_production(app)
+    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.config.setdefault("SESSION_COOKIE_SECURE", production)
+    app.config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
+    app.config.setdefault("REMEMBER_COOKIE_SECURE", production)
+    app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
+    if production:
+        # The __Host- prefix pins the cookie to this host, HTTPS and path /.
+        app.config.setdefault("SESSION_COOKIE_NAME", "__Host-session")
+
+
+def _needs_no_store(response) -> bool:
+    if request.endpoint == "static" or request.path.startswith("/feeds/"):
+        return False  # assets are public; feeds manage their own caching with ETags
+    return current_user.is_authenticated or response.mimetype == "text/html"
+
+
+def add_headers(app: Flask, response):
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    if is_production(app):
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if _needs_no_store(response):
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def init_app(app: Flask) -> None:
+    configure_secret_key(app)
+    configure_cookies(app)
+    app.after_request(lambda response: add_headers(app, response))
