@@ -24,7 +24,7 @@ def test_sign_in_through_the_form_with_the_token_works(app, client):
     _user(app)
     response = login(client, "desk1", "correct horse")
     assert response.status_code == 302
-    assert client.get("/").status_code == 200
+    assert client.get("/", follow_redirects=True).request.path == "/desk"
 
 
 def test_session_json_post_needs_the_header_token(app, client):

@@ -17,15 +17,15 @@ def test_a_link_shows_only_to_the_roles_it_was_registered_for(app, client):
     app.add_url_rule("/x-report", "x_report", lambda: "ok")
     add_nav_link(app, "x_report", "测试报表", "Test report", roles=("admin",))
     _sign_in_as(app, client, "staff")
-    assert "测试报表" not in client.get("/").get_data(as_text=True)
+    assert "测试报表" not in client.get("/", follow_redirects=True).get_data(as_text=True)
     other = app.test_client()
     _sign_in_as(app, other, "admin")
-    assert "测试报表" in other.get("/").get_data(as_text=True)
+    assert "测试报表" in other.get("/", follow_redirects=True).get_data(as_text=True)
 
 
 def test_the_english_label_is_shown_to_english_readers(app, client):
     app.add_url_rule("/x-report", "x_report", lambda: "ok")
     add_nav_link(app, "x_report", "测试报表", "Test report", roles=("staff",))
     _sign_in_as(app, client, "staff")
-    page = client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"}).get_data(as_text=True)
+    page = client.get("/", follow_redirects=True, headers={"Accept-Language": "en-US,en;q=0.9"}).get_data(as_text=True)
     assert "Test report" in page and "测试报表" not in page

@@ -14,7 +14,7 @@ def csrf_token_from(html: str) -> str:
 
 def page_csrf_token(client: FlaskClient, path: str = "/login") -> str:
     """The CSRF token of the client's session, read from a page's form the way a browser gets it."""
-    return csrf_token_from(client.get(path).get_data(as_text=True))
+    return csrf_token_from(client.get(path, follow_redirects=True).get_data(as_text=True))
 
 
 def login(client: FlaskClient, username: str, password: str, follow_redirects: bool = False):
