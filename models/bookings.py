@@ -68,6 +68,12 @@ class Booking(db.Model):
 
 
 class WaitlistEntry(db.Model):
+    """A place in line for a full slot; an offer holds seats for the first eligible person in line.
+
+    Statuses: waiting → offered (seats held until `hold_until`) → booked, declined or expired;
+    a waiting entry whose slot has passed lapses. Offered entries count as uses of the space.
+    """
+
     __tablename__ = "waitlist_entry"
     id: Mapped[int] = mapped_column(primary_key=True)
     resource_id: Mapped[int] = mapped_column(ForeignKey("resource.id"), index=True)
@@ -77,3 +83,9 @@ class WaitlistEntry(db.Model):
     party_size: Mapped[int] = mapped_column(Integer, default=1)
     status: Mapped[str] = mapped_column(String(20), default="waiting")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    offered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hold_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    booking_id: Mapped[int | None] = mapped_column(ForeignKey("booking.id"))
+
+    __table_args__ = (Index("ix_waitlist_entry_status_start", "status", "starts_at"),)

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import ACTIVE_STATUSES, Booking, Resource
+from models import ACTIVE_STATUSES, Booking, Resource, WaitlistEntry
 
 # No booking is longer than this, so a lookup can bound its index range scan on starts_at
 # from below too; without it, every earlier booking of the space would be scanned.
@@ -30,6 +30,23 @@ def uses_between(session: Session, resource: Resource, start: datetime, end: dat
             Booking.starts_at < hi,
             Booking.ends_at > lo,
             Booking.status.in_(ACTIVE_STATUSES),
+        )
+    )
+    return [Use(s, e, n) for s, e, n in rows] + held_between(session, resource, lo, hi)
+
+
+def held_between(session: Session, resource: Resource, lo: datetime, hi: datetime) -> list[Use]:
+    """Seats held by a waitlist offer count as taken until the offer is accepted, declined or expired.
+
+    Every offered entry holds, even a little past `hold_until`: the housekeeping job expires it
+    within a minute, and until then nobody else is promised the seat (accepting checks the deadline).
+    """
+    rows = session.execute(
+        select(WaitlistEntry.starts_at, WaitlistEntry.ends_at, WaitlistEntry.party_size).where(
+            WaitlistEntry.resource_id == resource.id,
+            WaitlistEntry.status == "offered",
+            WaitlistEntry.starts_at < hi,
+            WaitlistEntry.ends_at > lo,
         )
     )
     return [Use(s, e, n) for s, e, n in rows]

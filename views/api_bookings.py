@@ -1,8 +1,8 @@
-"""API: bookings, their lifecycle and the waitlist."""
+"""API: bookings and their lifecycle (the waitlist lives in api_waitlist)."""
 from flask import Blueprint, jsonify, request
 from sqlalchemy import or_, select
 
-from models import CHANNELS, STATUSES, Booking, Resource, WaitlistEntry, db
+from models import CHANNELS, STATUSES, Booking, Resource, db
 from services import access, booking
 from services.clock import parse_instant
 from services.errors import Invalid
@@ -128,17 +128,3 @@ def no_show_booking(booking_id: int):
     db.session.commit()
     return jsonify(booking_json(target))
 
-
-@bp.post("/waitlist")
-def join_waitlist():
-    actor = current_actor()
-    data = json_body()
-    req = _request_from(data)
-    access.require_booking_for(actor, req.resident.id)
-    if req.end <= req.start:
-        raise Invalid("end", "结束时间必须晚于开始时间 / end must be after start")
-    entry = WaitlistEntry(resource_id=req.resource.id, resident_id=req.resident.id, starts_at=req.start,
-                          ends_at=req.end, party_size=req.party_size)
-    db.session.add(entry)
-    db.session.commit()
-    return jsonify({"id": entry.id, "status": entry.status}), 201
