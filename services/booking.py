@@ -129,7 +129,7 @@ def cancel(session: Session, booking: Booking, actor: Actor, now: datetime, reas
     return targets
 
 
-def check_in(booking: Booking, actor: Actor, now: datetime) -> Booking:
+def check_in(session: Session, booking: Booking, actor: Actor, now: datetime) -> Booking:
     require_space_manager(actor, booking.resource)
     if booking.status not in ("confirmed", "no_show"):  # a late arrival corrects a no-show
         raise errors.InvalidState(f"该预约状态为 {booking.status}，无法签到 / a {booking.status} booking cannot be "
@@ -137,6 +137,9 @@ def check_in(booking: Booking, actor: Actor, now: datetime) -> Booking:
     if not booking.starts_at - CHECK_IN_OPENS <= now < booking.ends_at:
         raise errors.InvalidState("只能在预约开始前一小时至结束前签到 / check-in opens an hour before the start "
                                   "and closes at the end")
+    if booking.status == "no_show":  # its seat may have gone to someone else meanwhile
+        lock_space(session, booking.resource_id)
+        rules.check_room(session, booking.resource, booking.starts_at, booking.ends_at, booking.party_size)
     _change_status(booking, "checked_in", now)
     booking.checked_in_at = now
     return booking

@@ -13,8 +13,8 @@ TUESDAY = date(2026, 11, 24)
 TEN = datetime.combine(TUESDAY, time(10), TZ)
 
 
-def book(session, room, person=None, start=TEN, party=1):
-    req = Request(room, person or resident(session), start, start + timedelta(hours=1), party)
+def book(session, room, person=None, start=TEN, party=1, minutes=60):
+    req = Request(room, person or resident(session), start, start + timedelta(minutes=minutes), party)
     return booking.book(session, req, DESK, context(session, by_staff=True))
 
 
@@ -37,8 +37,8 @@ def test_cancelled_and_no_show_bookings_never_block_a_shared_space(session):
 def test_check_in_opens_an_hour_before_the_start(session):
     visit = book(session, space(session))
     with pytest.raises(errors.InvalidState):
-        booking.check_in(visit, DESK, TEN - timedelta(hours=2))
-    booking.check_in(visit, DESK, TEN - timedelta(minutes=10))
+        booking.check_in(session, visit, DESK, TEN - timedelta(hours=2))
+    booking.check_in(session, visit, DESK, TEN - timedelta(minutes=10))
     assert visit.status == "checked_in" and visit.checked_in_at == TEN - timedelta(minutes=10)
 
 
@@ -47,13 +47,13 @@ def test_no_show_only_after_the_start_and_a_late_arrival_corrects_it(session):
     with pytest.raises(errors.InvalidState):
         booking.mark_no_show(visit, DESK, TEN - timedelta(minutes=1))
     booking.mark_no_show(visit, DESK, TEN + timedelta(minutes=20))
-    booking.check_in(visit, DESK, TEN + timedelta(minutes=25))
+    booking.check_in(session, visit, DESK, TEN + timedelta(minutes=25))
     assert visit.status == "checked_in"
 
 
 def test_every_status_change_bumps_the_sequence(session):
     visit = book(session, space(session))
-    booking.check_in(visit, DESK, TEN)
+    booking.check_in(session, visit, DESK, TEN)
     assert visit.sequence == 1
 
 
@@ -61,7 +61,7 @@ def test_a_cancelled_booking_cannot_be_checked_in_or_cancelled_again(session):
     visit = book(session, space(session))
     booking.cancel(session, visit, DESK, NOW)
     with pytest.raises(errors.InvalidState):
-        booking.check_in(visit, DESK, TEN)
+        booking.check_in(session, visit, DESK, TEN)
     with pytest.raises(errors.InvalidState):
         booking.cancel(session, visit, DESK, NOW)
 
@@ -78,9 +78,9 @@ def test_resident_cancels_own_booking_but_not_someone_elses(session):
 def test_operator_checks_in_at_its_own_space_only(session):
     ours, theirs = space(session, operator="颐康养老服务中心"), space(session, operator="小橡树早教")
     operator = Actor(user_id=None, role="operator", organisation="颐康养老服务中心")
-    booking.check_in(book(session, ours), operator, TEN)
+    booking.check_in(session, book(session, ours), operator, TEN)
     with pytest.raises(errors.Forbidden):
-        booking.check_in(book(session, theirs), operator, TEN)
+        booking.check_in(session, book(session, theirs), operator, TEN)
 
 
 def test_day_slots_show_remaining_seats_and_full_slots(session):
@@ -96,3 +96,13 @@ def test_day_slots_of_an_exclusive_space_respect_its_buffer(session):
     book(session, room)
     slots = availability.day_slots(session, room, TUESDAY, context(session))
     assert [s.status for s in slots] == ["full", "full", "full"]
+
+
+def test_late_arrival_cannot_take_back_a_seat_given_away_after_the_no_show(session):
+    room = space(session)
+    missed = book(session, room)
+    booking.mark_no_show(missed, DESK, TEN + timedelta(minutes=20))
+    book(session, room, start=TEN + timedelta(minutes=30), minutes=30)
+    with pytest.raises(errors.Conflict):
+        booking.check_in(session, missed, DESK, TEN + timedelta(minutes=40))
+    assert missed.status == "no_show"

@@ -114,7 +114,7 @@ def check_in_booking(booking_id: int):
     actor = current_actor()
     _reason()
     target = access.visible_booking(db.session, actor, booking_id)
-    booking.check_in(target, actor, now())
+    booking.check_in(db.session, target, actor, now())
     db.session.commit()
     return jsonify(booking_json(target))
 

@@ -216,10 +216,10 @@ def upgrade():
     if op.get_bind().dialect.name == 'postgresql':
         # The database's own guard against overlapping bookings in exclusive spaces.
         op.execute('CREATE EXTENSION IF NOT EXISTS btree_gist')
-        op.create_exclude_constraint(
-            'booking_no_overlap', 'booking',
-            (sa.column('resource_id'), '='), (sa.text("tstzrange(starts_at, ends_at, '[)')"), '&&'),
-            where=sa.text("exclusive AND status IN ('confirmed', 'checked_in')"), using='gist')
+        op.execute(
+            "ALTER TABLE booking ADD CONSTRAINT booking_no_overlap EXCLUDE USING gist "
+            "(resource_id WITH =, tstzrange(starts_at, ends_at, '[)') WITH &&) "
+            "WHERE (exclusive AND status IN ('confirmed', 'checked_in'))")
     # ### end Alembic commands ###
 
 
