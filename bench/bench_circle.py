@@ -74,7 +74,6 @@ def bench_compute(sizes: list[int], runs: int) -> None:
     rng = random.Random(15)
     nodes, edges = lattice(101, rng)  # 10,201 nodes, 20,200 edges
     print(f"walking network: {len(nodes):,} nodes, {len(edges):,} edges")
-    print(f"{'buildings':>9} {'points':>6} {'straight s':>10} {'network s':>10} {'build net s':>11} {'gaps':>6}")
     build = best_of(runs, lambda: build_network(nodes, edges, FRAME))
     network = build_network(nodes, edges, FRAME)
     print(f"building the graph and its snapping index: {build:.3f} s (once per request, not per type)")

@@ -178,12 +178,17 @@ def _gaps(circle: Circle, heads: dict) -> list[dict]:
     for t in SERVICE_TYPES:
         missed = {combo: heads[combo] * _missing(circle, t, combo_speed[combo]) for combo in COMBOS}
         everyone = sum(missed.values())
-        priority = everyone - missed[(False, False, False)]
-        by_group = {g: _group_counts(heads, g) * _missing(circle, t, settings.speed(g)) for g in REPORT_GROUPS[:3]}
-        for i in np.nonzero(everyone > 0)[0]:
-            rows.append(_gap_row(circle, int(i), t, float(slowest[i]), by_group, everyone, priority))
+        rows += _gap_rows(circle, t, np.nonzero(everyone > 0)[0], {
+            **{g: _group_counts(heads, g) * _missing(circle, t, settings.speed(g)) for g in REPORT_GROUPS[:3]},
+            "all": everyone, "priority": everyone - missed[(False, False, False)],
+            "minutes": _minutes_at(circle.distances[t], slowest)})
     rows.sort(key=_gap_rank)
     return rows
+
+
+def _minutes_at(metres: np.ndarray, speed: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore"):  # empty buildings: inf / inf, never reported
+        return metres / speed / 60
 
 
 def _gap_rank(row: dict) -> tuple:
@@ -193,15 +198,21 @@ def _gap_rank(row: dict) -> tuple:
             SERVICE_TYPES.index(row["service_type"]))
 
 
-def _gap_row(circle: Circle, i: int, t: str, slowest: float, by_group: dict, everyone, priority) -> dict:
-    place, target = circle.places[i], circle.settings.targets[t]
-    minutes = circle.minutes(i, t, slowest)
-    residents = {g: int(by_group[g][i]) for g in REPORT_GROUPS[:3]}
-    residents["all"] = int(everyone[i])
-    return {"building_id": place.id, "building_name": place.name, "service_type": t,
-            "minutes": None if minutes is None else round(minutes, 2), "target_minutes": target,
-            "shortfall_minutes": None if minutes is None else round(minutes - target, 2),
-            "residents": residents, "priority_residents": int(priority[i])}
+def _gap_rows(circle: Circle, t: str, where: np.ndarray, columns: dict[str, np.ndarray]) -> list[dict]:
+    """One JSON-ready row per building index in `where`; columns are picked as plain lists in one go."""
+    target = circle.settings.targets[t]
+    picked = {name: values[where].tolist() for name, values in columns.items()}
+    rows = []
+    for k, i in enumerate(where.tolist()):
+        place, minutes = circle.places[i], picked["minutes"][k]
+        known = minutes != float("inf")
+        rows.append({
+            "building_id": place.id, "building_name": place.name, "service_type": t,
+            "minutes": round(minutes, 2) if known else None, "target_minutes": target,
+            "shortfall_minutes": round(minutes - target, 2) if known else None,
+            "residents": {g: int(picked[g][k]) for g in REPORT_GROUPS},
+            "priority_residents": int(picked["priority"][k])})
+    return rows
 
 
 def _affected(circle: Circle, heads: dict) -> int:

@@ -41,7 +41,7 @@ def elderly_users_by_building(session: Session, circle: Circle, now: datetime) -
                    Booking.starts_at < now, Resident.birth_date <= born_by(circle.day, 60),
                    Resident.building_id.is_not(None))
             .group_by(Resident.building_id))
-    return dict(session.execute(stmt).tuples())
+    return {building_id: count for building_id, count in session.execute(stmt)}
 
 
 def building_use(session: Session, circle: Circle, now: datetime) -> list[BuildingUse]:

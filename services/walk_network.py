@@ -164,7 +164,7 @@ def replace_network(session: Session, nodes: list[NodeRow], edges: list[EdgeRow]
         batch = nodes[start:start + 1000]
         session.execute(insert(WalkNode), [vars(n) for n in batch])
         progress(len(batch))
-    ids = dict(session.execute(select(WalkNode.ref, WalkNode.id)).tuples())
+    ids = {ref: node_id for ref, node_id in session.execute(select(WalkNode.ref, WalkNode.id))}
     kept = [e for e in edges if e.from_ref != e.to_ref]
     for start in range(0, len(kept), 1000):
         batch = kept[start:start + 1000]

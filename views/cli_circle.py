@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup
 
 from models import db, utcnow
 from services import circle_import, circle_store
@@ -18,9 +19,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(circle_group)
 
 
-@click.group("circle")
-def circle_group():
-    """15 分钟服务圈 / The 15-minute service circle."""
+# An AppGroup runs each subcommand inside the application context, as plain Flask commands are.
+circle_group = AppGroup("circle", help="15 分钟服务圈 / The 15-minute service circle.")
 
 
 def _today() -> date:
