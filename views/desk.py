@@ -139,7 +139,7 @@ def _lifecycle(booking_id: int, change, done_message: str):
 @bp.post("/bookings/<int:booking_id>/check-in")
 @staff_required
 def check_in(booking_id: int):
-    return _lifecycle(booking_id, lambda b, a: booking.check_in(b, a, now()), _("已签到"))
+    return _lifecycle(booking_id, lambda b, a: booking.check_in(db.session, b, a, now()), _("已签到"))
 
 
 @bp.post("/bookings/<int:booking_id>/no-show")

@@ -49,7 +49,7 @@ LABELS = {
     "desk": _l("到访"), "phone": _l("电话"), "online": _l("网上"), "api": _l("系统"),
     "admin": _l("管理员"), "staff": _l("前台"), "operator": _l("运营机构"), "resident": _l("居民"),
     "free": _l("可预约"), "full": _l("已满"), "closed": _l("闭馆"), "past": _l("已过"),
-    "read": _l("查看"), "change": _l("修改"), "create": _l("新建"), "booking": _l("预约"),
+    "read": _l("查看"), "change": _l("修改"), "create": _l("新建"), "booking": _l("预约记录"),
 }
 
 

@@ -54,16 +54,16 @@ def configure_secret_key(app: Flask) -> None:
 
 
 def configure_cookies(app: Flask) -> None:
-    production = is_production(app)
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config.setdefault("SESSION_COOKIE_SECURE", production)
+    # Flask ships SESSION_COOKIE_* defaults, so these are set outright rather than defaulted.
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"
     app.config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
-    app.config.setdefault("REMEMBER_COOKIE_SECURE", production)
     app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
-    if production:
+    if is_production(app):
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
         # The __Host- prefix pins the cookie to this host, HTTPS and path /.
-        app.config.setdefault("SESSION_COOKIE_NAME", "__Host-session")
+        app.config["SESSION_COOKIE_NAME"] = "__Host-session"
 
 
 def _needs_no_store(response) -> bool:
