@@ -60,6 +60,8 @@ def test_the_map_draws_buildings_coloured_by_coverage_and_rings_without_any_tile
     assert page.count('class="covered"') == 1 and page.count('class="gap"') == 1
     assert "红梅新村11幢" in page and "5 分钟 / min" in page and "15 分钟 / min" in page
     assert "15分钟服务圈" in page  # the menu link
+    assert "<style" not in page and 'style="' not in page  # the Content-Security-Policy allows no inline styles
+    assert "circle.css" in page
 
 
 def test_the_coverage_table_shows_each_groups_share_and_exports_as_csv(world):
