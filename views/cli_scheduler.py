@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import click
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from models import db, utcnow
 from services import jobs, scheduler_lock
@@ -65,6 +66,7 @@ def _take_lock(app: Flask, wait: bool):
 
 
 @click.command("run-scheduler")
+@with_appcontext
 @click.option("--wait", is_flag=True, help="Wait for a running scheduler to stop instead of exiting.")
 def run_scheduler(wait: bool):
     """Run the routines (reminders, waitlist, no-shows, outreach, housekeeping, the outbox) until stopped."""
@@ -85,6 +87,7 @@ def run_scheduler(wait: bool):
 
 
 @click.command("run-jobs")
+@with_appcontext
 @click.option("--now", "now_text", help="Run as of this ISO-8601 time (centre-local without an offset).")
 def run_jobs(now_text: str | None):
     """Run every job once as of NOW and exit (for tests and cron)."""

@@ -1,0 +1,83 @@
+"""No-shows: marked after the space's grace period, seats released to the waitlist, repeats flagged."""
+from datetime import timedelta
+
+from models import AttentionFlag
+from services import booking, jobs, no_shows, waitlist
+from services.rules import Request
+from services.scheduler_settings import settings_from
+from tests.factories import DESK, context, resident
+from tests.scheduler_world import SETTINGS, TUESDAY, at, book, build, entries
+
+TEN = at(TUESDAY, 10)
+
+
+def test_a_booking_becomes_no_show_only_after_the_grace_period(session):
+    world = build(session)
+    visit = book(session, world.room, world.adult, TEN)
+    assert no_shows.mark_no_shows(session, TEN + timedelta(minutes=14), SETTINGS) == 0
+    assert no_shows.mark_no_shows(session, TEN + timedelta(minutes=15), SETTINGS) == 1
+    session.refresh(visit)
+    assert visit.status == "no_show" and visit.sequence == 1
+
+
+def test_checked_in_and_cancelled_bookings_are_left_alone(session):
+    world = build(session)
+    came = book(session, world.hall, world.adult, TEN)
+    gone = book(session, world.hall, world.elder, TEN)
+    booking.check_in(session, came, DESK, TEN - timedelta(minutes=5))
+    booking.cancel(session, gone, DESK, TEN - timedelta(hours=3))
+    session.commit()
+    assert no_shows.mark_no_shows(session, TEN + timedelta(hours=2), SETTINGS) == 0
+    assert (came.status, gone.status) == ("checked_in", "cancelled")
+
+
+def test_grace_period_is_set_per_space(session):
+    world = build(session)
+    quick = settings_from({"TIMEZONE": "Asia/Shanghai", "NO_SHOW_GRACE_BY_SPACE": {"rehab": 5}})
+    room_visit = book(session, world.room, world.adult, TEN)
+    hall_visit = book(session, world.hall, world.elder, TEN)
+    no_shows.mark_no_shows(session, TEN + timedelta(minutes=6), quick)
+    session.refresh(room_visit)
+    session.refresh(hall_visit)
+    assert (room_visit.status, hall_visit.status) == ("no_show", "confirmed")
+
+
+def test_a_no_show_releases_the_seat_to_the_waitlist(session):
+    world = build(session)
+    book(session, world.room, world.adult, TEN, hours=2)
+    waiting = resident(session, name="等位的人")
+    waitlist.join(session, Request(world.room, waiting, TEN, TEN + timedelta(hours=2)), DESK,
+                  context(session, by_staff=True))
+    session.commit()
+    jobs.run_all(session, TEN + timedelta(minutes=15), SETTINGS)
+    [entry] = entries(session)
+    assert entry.status == "offered" and entry.hold_until == TEN + timedelta(minutes=25)
+    made = waitlist.accept(session, entry.id, DESK, TEN + timedelta(minutes=20), SETTINGS)
+    session.commit()
+    assert made.status == "confirmed"
+
+
+def test_three_no_shows_in_thirty_days_flag_the_resident_once_and_nothing_else_happens(session):
+    world = build(session)
+    for week in range(4):
+        book(session, world.hall, world.adult, TEN + timedelta(days=7 * week))
+    for week in range(4):
+        no_shows.mark_no_shows(session, TEN + timedelta(days=7 * week, minutes=20), SETTINGS)
+    flags = session.query(AttentionFlag).all()
+    assert len(flags) == 1 and flags[0].resident_id == world.adult.id and flags[0].count == 3
+    # not punished: the resident can still book
+    assert book(session, world.hall, world.adult, TEN + timedelta(days=29), now=TEN + timedelta(days=22)).id
+
+
+def test_a_resolved_flag_is_raised_again_by_the_next_no_show(session):
+    world = build(session)
+    for week in range(4):
+        book(session, world.hall, world.adult, TEN + timedelta(days=7 * week))
+    for week in range(3):
+        no_shows.mark_no_shows(session, TEN + timedelta(days=7 * week, minutes=20), SETTINGS)
+    [flag] = no_shows.open_flags(session)
+    no_shows.resolve_flag(session, flag.id, None, TEN + timedelta(days=15))
+    session.commit()
+    assert no_shows.open_flags(session) == []
+    no_shows.mark_no_shows(session, TEN + timedelta(days=21, minutes=20), SETTINGS)
+    assert len(no_shows.open_flags(session)) == 1
