@@ -66,8 +66,8 @@ def closures_post():
     if space is None:
         raise NotFound()  # not a space this organisation runs
     day = day_arg()
-    start, end = local_instant(day, request.form.get("start", "")), local_instant(day, request.form.get("end", ""))
-    reason = (request.form.get("reason") or "").strip()[:200]
+    start, end = local_instant(day, request.values.get("start", "")), local_instant(day, request.values.get("end", ""))
+    reason = (request.values.get("reason") or "").strip()[:200]
     error = _closure_error(start, end, reason)
     if error:
         return render_template("operator/closures.html", spaces=spaces, closures=_upcoming(spaces), error=error,

@@ -1,0 +1,80 @@
+"""Operators see and block only their own spaces; admins run spaces, hours, closures, users and roles."""
+import pytest
+from sqlalchemy import select
+
+from models import Closure, Resource, User, db
+from tests.web_world import TOMORROW, build
+
+
+@pytest.fixture
+def world(tmp_path):
+    return build(f"sqlite:///{tmp_path / 'web.db'}")
+
+
+def test_an_operator_sees_its_spaces_and_nothing_else(world):
+    page = world.client("operator").get(f"/operator?date={TOMORROW.isoformat()}").get_data(as_text=True)
+    assert "心理咨询室" in page and "王建华" in page
+    assert "绘本馆" not in page and "养老驿站" not in page and "陈一诺" not in page
+
+
+def test_an_operator_blocks_time_for_staff_training_and_residents_then_cannot_book_it(world):
+    client = world.client("operator")
+    response = world.post(client, "/operator/closures", {"resource_id": world.ids["room"], "date": TOMORROW.isoformat(),
+                                                        "start": "14:00", "end": "16:00", "reason": "员工培训"})
+    assert response.status_code == 302
+    slots = world.client("other").get(f"/my/book/{world.ids['room']}?date={TOMORROW.isoformat()}").get_data(as_text=True)
+    assert "闭馆" in slots
+
+
+def test_an_operator_cannot_block_another_organisations_space(world):
+    client = world.client("operator")
+    response = world.post(client, "/operator/closures", {"resource_id": world.ids["station"],
+                                                        "date": TOMORROW.isoformat(), "start": "14:00", "end": "16:00",
+                                                        "reason": "x"})
+    assert response.status_code == 404
+    with world.app.app_context():
+        assert db.session.scalar(select(Closure)) is None
+
+
+def test_an_admin_changes_a_spaces_rules_and_hours(world):
+    client = world.client("admin")
+    space_id = world.ids["library"]
+    form = {"name": "绘本馆", "name_en": "Picture-book library", "kind": "picture_book_library", "capacity": "8",
+            "slot_minutes": "30", "buffer_minutes": "0", "min_duration_minutes": "30", "max_duration_minutes": "120",
+            "min_notice_minutes": "30", "window_days": "7", "special_window_days": "21", "weekly_quota": "3",
+            "group_child": "1", "active": "1", "hours_0": "09:00-12:00, 14:00-17:00"}
+    assert world.post(client, f"/admin/spaces/{space_id}", form).status_code == 302
+    with world.app.app_context():
+        space = db.session.get(Resource, space_id)
+        assert (space.capacity, space.slot_minutes, space.weekly_quota, space.groups) == (8, 30, 3, ["child"])
+        assert space.group_window_days == {"special": 21}
+        assert [(h.weekday, h.opens.hour, h.closes.hour) for h in space.hours] == [(0, 9, 12), (0, 14, 17)]
+
+
+def test_bad_hours_are_refused_in_words_and_nothing_changes(world):
+    client = world.client("admin")
+    response = world.post(client, f"/admin/spaces/{world.ids['library']}",
+                          {"name": "绘本馆", "name_en": "Library", "kind": "x", "capacity": "8", "slot_minutes": "60",
+                           "buffer_minutes": "0", "min_duration_minutes": "30", "max_duration_minutes": "120",
+                           "min_notice_minutes": "30", "window_days": "7", "hours_0": "9点到12点"})
+    assert response.status_code == 422 and "开放时间格式" in response.get_data(as_text=True)
+    with world.app.app_context():
+        assert db.session.get(Resource, world.ids["library"]).capacity == 2
+
+
+def test_an_admin_closes_the_whole_centre(world):
+    client = world.client("admin")
+    world.post(client, "/admin/closures", {"resource_id": "", "start_date": TOMORROW.isoformat(), "start": "08:00",
+                                           "end_date": TOMORROW.isoformat(), "end": "20:00", "reason": "消防检查"})
+    with world.app.app_context():
+        closure = db.session.scalar(select(Closure))
+        assert closure.resource_id is None and closure.reason == "消防检查"
+
+
+def test_an_admin_creates_an_operator_login(world):
+    client = world.client("admin")
+    world.post(client, "/admin/users", {"username": "kids", "password": "kids-pass-42", "role": "operator",
+                                        "organisation": "小橡树早教"})
+    with world.app.app_context():
+        user = db.session.scalar(select(User).where(User.username == "kids"))
+        assert user.role == "operator" and user.organisation == "小橡树早教"
