@@ -54,20 +54,25 @@ def _slot(resource, start, end, uses, closures, ctx: Context) -> Slot:
 
 def alternatives(session: Session, resource: Resource, start: datetime, end: datetime, party_size: int,
                  ctx: Context, limit: int = 3) -> list[tuple[datetime, datetime]]:
-    """The free periods of the same length nearest to the requested start, on that day or the week after."""
-    length = end - start
+    """Free periods of the same length nearest to the requested start: that day first, then the week after."""
     first_day = start.astimezone(ctx.tz).date()
-    days = [first_day + timedelta(days=n) for n in range(ALTERNATIVE_DAYS)]
-    span_start = at_local(first_day, datetime.min.time(), ctx.tz)
-    span_end = span_start + timedelta(days=ALTERNATIVE_DAYS)
+    found = _free_in_days(session, resource, [first_day], start, end, party_size, ctx)
+    if len(found) < limit:
+        later = [first_day + timedelta(days=n) for n in range(1, ALTERNATIVE_DAYS)]
+        found += _free_in_days(session, resource, later, start, end, party_size, ctx)
+    return found[:limit]
+
+
+def _free_in_days(session, resource, days, start, end, party_size, ctx: Context) -> list[tuple[datetime, datetime]]:
+    span_start = at_local(days[0], datetime.min.time(), ctx.tz)
+    span_end = at_local(days[-1], datetime.min.time(), ctx.tz) + timedelta(days=1)
     uses = occupancy.uses_between(session, resource, span_start, span_end)
     closures = opening.closures_overlapping(session, resource.id, span_start, span_end)
     found = []
     for day in days:
         for period in opening.opening_periods(resource, day, ctx.centre, ctx.tz):
-            found.extend(_fits_in(resource, period, length, party_size, uses, closures, ctx))
-    found.sort(key=lambda c: abs(c[0] - start))
-    return [c for c in found if c[0] != start][:limit]
+            found.extend(_fits_in(resource, period, end - start, party_size, uses, closures, ctx))
+    return sorted((c for c in found if c[0] != start), key=lambda c: abs(c[0] - start))
 
 
 def _fits_in(resource, period, length, party_size, uses, closures, ctx: Context):

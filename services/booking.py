@@ -55,30 +55,43 @@ def _insert(session: Session, req: Request, actor: Actor, channel: str, note: st
             session.flush()
     except IntegrityError:  # the PostgreSQL exclusion constraint: someone was faster
         session.expunge(booking)
-        raise errors.Conflict() from None
+        err = errors.Conflict()
+        err.request = req
+        raise err from None
     return booking
 
 
-def _with_alternatives(session: Session, err: errors.RuleViolation, req: Request, ctx: Context):
-    if isinstance(err, errors.Conflict | errors.CapacityExceeded):
+def offer_alternatives(session: Session, err: errors.RuleViolation, ctx: Context) -> None:
+    """Add the nearest free slots to a conflict or capacity refusal.
+
+    Separate from booking so callers can compute them after releasing the write lock.
+    """
+    req = getattr(err, "request", None)
+    if req is not None and isinstance(err, errors.Conflict | errors.CapacityExceeded):
         found = availability.alternatives(session, req.resource, req.start, req.end, req.party_size, ctx)
         err.details["alternatives"] = [{"start": s, "end": e} for s, e in found]
-    return err
 
 
 def book(session: Session, req: Request, actor: Actor, ctx: Context, channel: str = "api",
-         note: str | None = None) -> Booking:
-    """Book one slot, or raise the rule that refuses it (with alternatives when the space is full)."""
+         note: str | None = None, with_alternatives: bool = True) -> Booking:
+    """Book one slot, or raise the rule that refuses it, with alternatives when the space is full.
+
+    with_alternatives=False leaves them to the caller (offer_alternatives), after the write lock.
+    """
     require_booking_for(actor, req.resident.id)
     try:
         rules.check_all(session, req, ctx)
     except errors.RuleViolation as err:
-        raise _with_alternatives(session, err, req, ctx) from None
+        err.request = req
+        if with_alternatives:
+            offer_alternatives(session, err, ctx)
+        raise
     return _insert(session, req, actor, channel, note)
 
 
 def book_series(session: Session, req: Request, rrule: str, actor: Actor, ctx: Context,
-                skip_conflicts: bool = False, channel: str = "api", note: str | None = None) -> SeriesResult:
+                skip_conflicts: bool = False, channel: str = "api", note: str | None = None,
+                with_alternatives: bool = True) -> SeriesResult:
     """Book every occurrence of an RRULE: all or nothing, or skipping (and reporting) the refused ones."""
     require_booking_for(actor, req.resident.id)
     horizon = ctx.now + timedelta(days=rules.window_days(req.resource, req.resident, ctx))
@@ -95,7 +108,10 @@ def book_series(session: Session, req: Request, rrule: str, actor: Actor, ctx: C
         except errors.RuleViolation as err:
             if not skip_conflicts:
                 err.details["occurrence"] = start
-                raise _with_alternatives(session, err, occurrence, ctx) from None
+                err.request = occurrence
+                if with_alternatives:
+                    offer_alternatives(session, err, ctx)
+                raise
             result.skipped.append({"start": start, "code": err.code, "message": err.message})
     if not result.bookings:
         raise errors.Conflict("所有日期都无法预约 / None of the dates could be booked", skipped=result.skipped)

@@ -4,11 +4,11 @@ Python's sqlite3 driver sends no BEGIN before a SELECT, so a check-then-insert w
 outside any transaction. We take BEGIN over: IMMEDIATE (the write lock up front) for every
 transaction except those marked read-only (GET requests), which use a plain deferred BEGIN.
 """
-from contextlib import contextmanager
 from contextvars import ContextVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 BUSY_TIMEOUT_SECONDS = 30
 _read_only: ContextVar[bool] = ContextVar("read_only", default=False)
@@ -37,18 +37,25 @@ def install_sqlite_listeners(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN" if _read_only.get() else "BEGIN IMMEDIATE")
 
 
-def mark_read_only(read_only: bool):
-    """Mark the current context's transactions as reads (deferred BEGIN on SQLite)."""
-    return _read_only.set(read_only)
+def mark_read_only(read_only: bool) -> None:
+    """Mark the current context's next transactions as reads (deferred BEGIN) or writes (IMMEDIATE)."""
+    _read_only.set(read_only)
 
 
-@contextmanager
-def read_only_transactions():
-    token = _read_only.set(True)
-    try:
-        yield
-    finally:
-        _read_only.reset(token)
+def begin_write(session: Session) -> None:
+    """End the read done so far and make the next transaction a write.
+
+    Authentication and parsing then run without the write lock, which is held only for the
+    few statements that check and insert: under a 200-way race the lock is the queue.
+    """
+    session.commit()
+    _read_only.set(False)
+
+
+def begin_read(session: Session) -> None:
+    """End the current transaction (rolling back) and make the next one a read."""
+    session.rollback()
+    _read_only.set(True)
 
 
 def normalise_url(url: str) -> str:

@@ -7,17 +7,17 @@ from .extensions import login_manager, migrate
 def register_extensions(app: Flask) -> None:
     from models import db
 
-    from . import web
+    from . import transactions, web
 
+    transactions.init_app(app)  # first: it decides how the request's first transaction begins
     login_manager.init_app(app)
     web.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/migrations"), render_as_batch=True)
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import api_bookings, api_people, auth, home, transactions
+    from . import api_bookings, api_people, auth, home
 
-    transactions.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
     app.register_blueprint(api_people.bp)

@@ -5,11 +5,13 @@ from sqlalchemy import or_, select
 from models import CHANNELS, STATUSES, Booking, Resource, db
 from services import access, booking
 from services.clock import parse_instant
-from services.errors import Invalid
+from services.database import begin_read, begin_write
+from services.errors import Invalid, RuleViolation
 from services.rules import Request
 
 from .api_common import booking_json, current_actor, iso, now, rule_context
 from .api_input import bool_field, centre_tz, instant_field, int_field, json_body, query_int, text_field
+from .transactions import reads_first
 
 bp = Blueprint("api_bookings", __name__, url_prefix="/api/v1")
 MAX_PARTY = 500
@@ -17,10 +19,13 @@ LIST_LIMIT = 1000
 
 
 def _request_from(data: dict) -> Request:
-    resource = booking.lock_space(db.session, int_field(data, "resource_id"))
-    resident = booking.find_resident(db.session, int_field(data, "resident_id"))
+    """Validate every field first, then load (and lock) the space and the resident."""
+    resource_id, resident_id = int_field(data, "resource_id"), int_field(data, "resident_id")
     party = int_field(data, "party_size", required=False, high=MAX_PARTY, default=1)
-    return Request(resource, resident, instant_field(data, "start"), instant_field(data, "end"), party)
+    start, end = instant_field(data, "start"), instant_field(data, "end")
+    begin_write(db.session)
+    resource = booking.lock_space(db.session, resource_id)
+    return Request(resource, booking.find_resident(db.session, resident_id), start, end, party)
 
 
 def _channel(data: dict, actor: access.Actor) -> str:
@@ -31,6 +36,7 @@ def _channel(data: dict, actor: access.Actor) -> str:
 
 
 @bp.post("/bookings")
+@reads_first
 def create_booking():
     actor = current_actor()
     data = json_body()
@@ -39,12 +45,19 @@ def create_booking():
     note, channel = text_field(data, "note"), _channel(data, actor)
     req = _request_from(data)
     ctx = rule_context(actor)
-    if rrule is None:
-        made = booking.book(db.session, req, actor, ctx, channel=channel, note=note)
-        db.session.commit()
-        return jsonify(booking_json(made)), 201
-    result = booking.book_series(db.session, req, rrule, actor, ctx, skip_conflicts=skip, channel=channel, note=note)
+    try:
+        if rrule is None:
+            made = booking.book(db.session, req, actor, ctx, channel=channel, note=note, with_alternatives=False)
+        else:
+            result = booking.book_series(db.session, req, rrule, actor, ctx, skip_conflicts=skip, channel=channel,
+                                         note=note, with_alternatives=False)
+    except RuleViolation as err:
+        begin_read(db.session)  # the nearest free slots are advice: look them up without the lock
+        booking.offer_alternatives(db.session, err, ctx)
+        raise
     db.session.commit()
+    if rrule is None:
+        return jsonify(booking_json(made)), 201
     return jsonify({"series_id": result.series.id, "bookings": [booking_json(b) for b in result.bookings],
                     "skipped": [{"start": iso(s["start"]), "code": s["code"], "message": s["message"]}
                                 for s in result.skipped]}), 201
@@ -95,24 +108,28 @@ def _reason() -> str | None:
 
 
 @bp.post("/bookings/<int:booking_id>/cancel")
+@reads_first
 def cancel_booking(booking_id: int):
     actor = current_actor()
     data = request.get_json(silent=True) if request.content_length else {}
     if not isinstance(data, dict):
         raise Invalid("body", "请求体必须是 JSON 对象 / the body must be a JSON object", status=400)
-    target = access.visible_booking(db.session, actor, booking_id)
     scope = data.get("scope", "occurrence")
     if scope not in ("occurrence", "following"):
         raise Invalid("scope", "scope 只能是 occurrence 或 following / scope must be occurrence or following")
+    begin_write(db.session)
+    target = access.visible_booking(db.session, actor, booking_id)
     booking.cancel(db.session, target, actor, now(), text_field(data, "reason"), following=scope == "following")
     db.session.commit()
     return jsonify(booking_json(target))
 
 
 @bp.post("/bookings/<int:booking_id>/check-in")
+@reads_first
 def check_in_booking(booking_id: int):
     actor = current_actor()
     _reason()
+    begin_write(db.session)
     target = access.visible_booking(db.session, actor, booking_id)
     booking.check_in(db.session, target, actor, now())
     db.session.commit()
@@ -120,9 +137,11 @@ def check_in_booking(booking_id: int):
 
 
 @bp.post("/bookings/<int:booking_id>/no-show")
+@reads_first
 def no_show_booking(booking_id: int):
     actor = current_actor()
     _reason()
+    begin_write(db.session)
     target = access.visible_booking(db.session, actor, booking_id)
     booking.mark_no_show(target, actor, now())
     db.session.commit()

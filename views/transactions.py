@@ -1,5 +1,9 @@
-"""One request = one transaction: reads use a deferred BEGIN, everything else BEGIN IMMEDIATE."""
-from flask import Flask, g, request
+"""One request = one transaction: reads use a deferred BEGIN, everything else BEGIN IMMEDIATE.
+
+A view marked @reads_first starts as a read too and takes the write lock itself, late, with
+services.database.begin_write: its authentication and parsing then do not queue for the lock.
+"""
+from flask import Flask, current_app, request
 
 from models import db
 from services.database import mark_read_only
@@ -7,14 +11,23 @@ from services.database import mark_read_only
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
+def reads_first(view):
+    view.reads_first = True
+    return view
+
+
+def _starts_as_read() -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return request.method in READ_METHODS or getattr(view, "reads_first", False)
+
+
 def init_app(app: Flask) -> None:
     @app.before_request
     def _mark_reads():
-        g.read_only_token = mark_read_only(request.method in READ_METHODS)
+        mark_read_only(_starts_as_read())
 
     @app.teardown_request
     def _end_transaction(exc):
         # Views commit on success; whatever is left (an error, a read) is rolled back here.
         db.session.rollback()
-        if "read_only_token" in g:
-            mark_read_only(False)
+        mark_read_only(False)

@@ -1,0 +1,50 @@
+"""Start the real app under a real gunicorn on a free local port, for concurrency tests and benchmarks."""
+import os
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(app_spec: str, workers: int, env: dict | None = None, ready_path: str = "/login"):
+    """Yield the base URL of `app_spec` served by gunicorn with `workers` sync workers."""
+    port = free_port()
+    gunicorn_bin = str(Path(sys.executable).with_name("gunicorn"))
+    proc = subprocess.Popen(
+        [gunicorn_bin, "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--backlog", "2048",
+         "--log-level", "warning", app_spec],
+        cwd=ROOT, env={**os.environ, **(env or {})},
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_ready(base + ready_path, proc)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def _wait_until_ready(url: str, proc: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {proc.returncode}")
+        try:
+            requests.get(url, timeout=10)
+            return
+        except requests.RequestException:
+            time.sleep(0.1)
+    raise RuntimeError("gunicorn did not start within 60 s")
