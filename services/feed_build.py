@@ -32,6 +32,6 @@ def booking_download(session: Session, actor: Actor, booking_id: int, tz: ZoneIn
         raise NotFound()  # not yours to know of
     detail = feeds.detail_for(actor, booking)
     with_name = detail is not ics.Detail.REDACTED
-    event = ics.booking_event(booking, detail, feeds.booking_location(session, booking.resource),
+    event = ics.booking_event(ics.BookingView.of(booking), detail, feeds.booking_location(session, booking.resource),
                               settings.uid_domain, with_name=with_name, alarm=True)
     return booking, ics.calendar_bytes(None, [event], tz, method="PUBLISH")

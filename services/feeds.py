@@ -10,11 +10,12 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import String, bindparam, or_, select, type_coerce
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 from models import FEED_SCOPES, Booking, CalendarFeed, Resident, Resource, User
 
@@ -95,17 +96,52 @@ def _existing(session: Session, model, object_id: int | None, field: str):
     return found
 
 
+_LIVE_FEED = (select(CalendarFeed.id, CalendarFeed.token_hash)
+              .where(CalendarFeed.token_hash == bindparam("digest"), CalendarFeed.revoked_at.is_(None)))
+
+
+def _checked(row, digest: str) -> int | None:
+    if row is None or not hmac.compare_digest(row[1], digest):
+        return None
+    return row[0]
+
+
 def live_feed_id(session: Session, token: str) -> int | None:
-    """The live feed's id for a token, or None. One indexed lookup by the token's hash,
-    and the stored hash compared in constant time; the token itself is never stored."""
+    """The live feed's id for a token, or None. One indexed lookup by the token's hash, and the
+    stored hash compared in constant time; the token itself is never stored."""
     if not token or len(token) > 128:
         return None
     digest = token_digest(token)
-    row = session.execute(select(CalendarFeed.id, CalendarFeed.token_hash).where(
-        CalendarFeed.token_hash == digest, CalendarFeed.revoked_at.is_(None))).first()
-    if row is None or not hmac.compare_digest(row.token_hash, digest):
-        return None
-    return row.id
+    return _checked(session.execute(_LIVE_FEED, {"digest": digest}).first(), digest)
+
+
+class TokenLookup:
+    """live_feed_id on a pooled DBAPI connection with the SQL compiled once.
+
+    Most feed requests are polls answered 304; through the ORM session this one lookup cost
+    three times the rest of the request. A single autocommit read needs no transaction.
+    """
+
+    def __init__(self, engine: Engine):
+        compiled = _LIVE_FEED.compile(dialect=engine.dialect)
+        self.engine, self.sql = engine, str(compiled)
+        self.positional = engine.dialect.positional
+        self.names = compiled.positiontup if self.positional else None
+
+    def __call__(self, token: str) -> int | None:
+        if not token or len(token) > 128:
+            return None
+        digest = token_digest(token)
+        params = (digest,) * len(self.names) if self.positional else {"digest": digest}
+        conn = self.engine.raw_connection()
+        try:
+            cursor = conn.cursor()
+            cursor.execute(self.sql, params)
+            row = cursor.fetchone()
+            cursor.close()
+        finally:
+            conn.close()  # back to the pool, which rolls back anything left open
+        return _checked(row, digest)
 
 
 def find_feed(session: Session, token: str) -> CalendarFeed | None:
@@ -149,11 +185,15 @@ def resident_ids_for(session: Session, actor: Actor, resident_id: int) -> set[in
 
 
 def feed_bookings(session: Session, actor: Actor, feed: CalendarFeed, win: Window,
-                  max_events: int) -> list[Booking]:
+                  max_events: int) -> list[ics.BookingView]:
+    """The feed's bookings in its window, as plain rows: a 1,000-event feed must build in well under 50 ms."""
     if feed.scope == "public":
         return []
-    stmt = (select(Booking).join(Resource, Booking.resource_id == Resource.id)
-            .options(joinedload(Booking.resource), joinedload(Booking.resident))
+    stmt = (select(Booking.id, Booking.resource_id, Booking.resident_id, Resident.name, Resident.phone,
+                   *(type_coerce(column, String) for column in (Booking.starts_at, Booking.ends_at)),
+                   Booking.status, Booking.sequence, Booking.party_size, Booking.note,
+                   type_coerce(Booking.updated_at, String))
+            .join(Resource, Booking.resource_id == Resource.id).join(Resident, Booking.resident_id == Resident.id)
             .where(Booking.starts_at < win.end, Booking.ends_at > win.start,
                    or_(Booking.status != "cancelled", Booking.updated_at >= win.cancelled_since)))
     if feed.scope == "resource":
@@ -162,11 +202,21 @@ def feed_bookings(session: Session, actor: Actor, feed: CalendarFeed, win: Windo
         stmt = stmt.where(Resource.operator == feed.organisation)
     else:
         stmt = stmt.where(Booking.resident_id.in_(resident_ids_for(session, actor, feed.resident_id)))
-    rows = list(session.scalars(stmt.order_by(Booking.starts_at, Booking.id)))
-    return trim(rows, max_events, win.today_start)
+    rows = session.execute(stmt.order_by(Booking.starts_at, Booking.id)).all()
+    spaces = {r.id: r for r in session.scalars(select(Resource).where(Resource.id.in_({row[1] for row in rows})))}
+    views = [ics.BookingView(row[0], spaces[row[1]], row[2], row[3], row[4], _instant(row[5]), _instant(row[6]),
+                             *row[7:11], _instant(row[11])) for row in rows]
+    return trim(views, max_events, win.today_start)
 
 
-def trim(bookings: list[Booking], max_events: int, today_start: datetime) -> list[Booking]:
+def _instant(value: str | datetime) -> datetime:
+    """A stored instant read raw: SQLAlchemy's own parsing of SQLite's text took most of a feed's query time."""
+    if isinstance(value, str):  # SQLite keeps naive UTC text (models.base.UTCDateTime)
+        return datetime.fromisoformat(value + "+00:00")
+    return value.astimezone(UTC)
+
+
+def trim(bookings: list[ics.BookingView], max_events: int, today_start: datetime) -> list[ics.BookingView]:
     """Over the cap, keep what is coming first, then the most recent past."""
     if len(bookings) <= max_events:
         return bookings
@@ -176,7 +226,7 @@ def trim(bookings: list[Booking], max_events: int, today_start: datetime) -> lis
     return (past[-room:] if room else []) + coming
 
 
-def detail_for(actor: Actor, booking: Booking) -> Detail:
+def detail_for(actor: Actor, booking: Booking | ics.BookingView) -> Detail:
     """Staff and the resident themselves see everything; sensitive spaces are redacted for everyone else."""
     if actor.is_staff:
         return Detail.FULL
@@ -204,16 +254,16 @@ def feed_name(session: Session, feed: CalendarFeed) -> str:
     return f"{centre.name} 开放时间 / {centre.name_en} opening hours"
 
 
-def booking_events(session: Session, actor: Actor, feed: CalendarFeed, bookings: list[Booking],
+def booking_events(session: Session, actor: Actor, feed: CalendarFeed, bookings: list[ics.BookingView],
                    uid_domain: str) -> list[ics.IcsEvent]:
     places: dict[int, str] = {}
     events = []
     for booking in bookings:
-        if booking.resource_id not in places:
-            places[booking.resource_id] = booking_location(session, booking.resource)
+        if booking.resource.id not in places:
+            places[booking.resource.id] = booking_location(session, booking.resource)
         detail = detail_for(actor, booking)
         with_name = detail is Detail.FULL or (detail is Detail.OWN and booking.resident_id != actor.resident_id)
-        events.append(ics.booking_event(booking, detail, places[booking.resource_id], uid_domain, with_name))
+        events.append(ics.booking_event(booking, detail, places[booking.resource.id], uid_domain, with_name))
     return events
 
 

@@ -83,10 +83,12 @@ def test_creating_a_feed_needs_a_login(world):
 def test_a_revoked_feed_answers_404_at_once_even_when_cached(tmp_path):
     world = build_world(database_url("sqlite", tmp_path), FEED_CACHE_SECONDS=600)
     feed = world.new_feed("xinqing", scope="resource", resource_id=world.ids["counselling"])
-    assert fetch(world, feed).status_code == 200
+    etag = fetch(world, feed).headers["ETag"]
+    assert fetch(world, feed, **{"If-None-Match": etag}).status_code == 304
     assert world.client.delete(f"/api/v1/feeds/{feed['id']}", headers=world.headers("xinqing")).status_code == 204
     gone = fetch(world, feed)
     assert gone.status_code == 404 and b"BEGIN:VCALENDAR" not in gone.data
+    assert fetch(world, feed, **{"If-None-Match": etag}).status_code == 404
     assert world.client.delete(f"/api/v1/feeds/{feed['id']}", headers=world.headers("xinqing")).status_code == 404
 
 
@@ -132,13 +134,16 @@ def test_a_cancelled_occurrence_changes_the_etag_and_shows_cancelled_with_a_high
 
 
 def test_requests_beyond_the_limit_per_token_get_429(tmp_path):
-    world = build_world(database_url("sqlite", tmp_path), FEED_RATE_LIMIT=3)
+    world = build_world(database_url("sqlite", tmp_path), FEED_RATE_LIMIT=3, FEED_CACHE_SECONDS=600)
     feed = world.new_feed("desk", scope="public")
     other = world.new_feed("desk", scope="public")
     assert [fetch(world, feed).status_code for _ in range(4)] == [200, 200, 200, 429]
     limited = fetch(world, feed)
     assert limited.status_code == 429 and int(limited.headers["Retry-After"]) > 0
     assert fetch(world, other).status_code == 200  # counted per token
+    etag = fetch(world, other).headers["ETag"]
+    assert fetch(world, other, **{"If-None-Match": etag}).status_code == 304  # polls count too
+    assert fetch(world, other, **{"If-None-Match": etag}).status_code == 429
 
 
 def test_feeds_of_operators_redact_sensitive_spaces_in_the_bytes(world):

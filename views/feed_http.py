@@ -10,12 +10,19 @@ import threading
 import time
 from collections import OrderedDict, deque
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from flask import Flask
+from werkzeug.http import parse_etags
 
 FEED_PATH = re.compile(r"/feeds/[^/\s?\"]+\.ics")
 MASKED = "/feeds/[token].ics"
 LOG_ENVIRON_KEYS = ("RAW_URI", "REQUEST_URI")
+CHECKED_FEED = "linli.feed_id"
+FEED_HEADERS = [("Cache-Control", "private, max-age=300"), ("Referrer-Policy", "no-referrer"),
+                ("X-Content-Type-Options", "nosniff")]
+NO_CACHE_HEADERS = [("Cache-Control", "no-store"), ("Referrer-Policy", "no-referrer")]
 
 
 def mask_tokens(text: str) -> str:
@@ -30,11 +37,17 @@ class TokenMaskingFilter(logging.Filter):
         return True
 
 
-class TokenMaskingMiddleware:
-    """Masks feed tokens in the environ keys that servers write to their access logs."""
+class FeedMiddleware:
+    """In front of the app for /feeds/<token>.ics only: masks the token in the environ keys that
+    servers write to their access logs, and answers an unchanged feed's poll (If-None-Match with
+    the current ETag) with 304 straight from the cache, without the app's request machinery.
 
-    def __init__(self, wsgi_app):
-        self.wsgi_app = wsgi_app
+    The token is still looked up on every request (a revoked feed answers 404 at once) and the
+    request still counts against the token's limit; anything else goes on to the view.
+    """
+
+    def __init__(self, app: Flask):
+        self.app, self.wsgi_app = app, app.wsgi_app
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
@@ -43,9 +56,49 @@ class TokenMaskingMiddleware:
         for key in LOG_ENVIRON_KEYS:
             if key in environ:
                 environ[key] = mask_tokens(environ[key])
-        result = self.wsgi_app(environ, start_response)
+        answer = self._poll(environ, path[len("/feeds/"):-len(".ics")])
+        if answer is not None:
+            start_response(*answer)
+            result = []
+        else:
+            result = self.wsgi_app(environ, start_response)
         environ["PATH_INFO"] = MASKED  # routing is done: the request context has been popped
         return result
+
+    def _poll(self, environ, token: str):
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or not environ.get("HTTP_IF_NONE_MATCH"):
+            return None
+        feed_id = token_lookup(self.app)(token)
+        if feed_id is None:
+            return None  # the view answers 404
+        limiter = self.app.extensions["feed_limiter"]
+        if not limiter.allow(feed_id):
+            return ("429 Too Many Requests", [("Retry-After", str(limiter.retry_after(feed_id))),
+                                              ("Content-Length", "0"), *NO_CACHE_HEADERS])
+        environ[CHECKED_FEED] = feed_id  # counted once: the view does not count it again
+        entry = self.app.extensions["feed_cache"].get(feed_id, feed_day(self.app))
+        if entry is None or not parse_etags(environ["HTTP_IF_NONE_MATCH"]).contains_weak(entry.etag):
+            return None
+        return "304 Not Modified", [("ETag", f'"{entry.etag}"'), *FEED_HEADERS]
+
+
+def token_lookup(app: Flask):
+    """The app's compiled token lookup, made on first use (it needs the engine)."""
+    lookup = app.extensions.get("feed_token_lookup")
+    if lookup is None:
+        from models import db
+        from services.feeds import TokenLookup
+
+        with app.app_context():
+            lookup = app.extensions["feed_token_lookup"] = TokenLookup(db.engine)
+    return lookup
+
+
+def feed_day(app: Flask) -> str:
+    """The centre's local date: a feed's window, so its cached bytes, turn over at midnight."""
+    fixed = app.config.get("FIXED_NOW")
+    now = fixed if fixed is not None else datetime.now(UTC)
+    return now.astimezone(ZoneInfo(app.config["TIMEZONE"])).date().isoformat()
 
 
 @dataclass(frozen=True)
@@ -128,7 +181,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("FEED_RATE_WINDOW_SECONDS", 3600)
     app.extensions["feed_cache"] = FeedCache(app.config["FEED_CACHE_SECONDS"])
     app.extensions["feed_limiter"] = RateLimiter(app.config["FEED_RATE_LIMIT"], app.config["FEED_RATE_WINDOW_SECONDS"])
-    app.wsgi_app = TokenMaskingMiddleware(app.wsgi_app)
+    app.wsgi_app = FeedMiddleware(app)
     werkzeug_log = logging.getLogger("werkzeug")
     if not any(isinstance(f, TokenMaskingFilter) for f in werkzeug_log.filters):
         werkzeug_log.addFilter(TokenMaskingFilter())

@@ -50,15 +50,18 @@ def _build(feed_id: int, day: str) -> feed_http.CachedFeed | None:
 
 @bp.get("/feeds/<token>.ics")
 def calendar_feed(token: str):
-    """The subscription URL: no login, the token is the key. 404 for unknown and revoked alike."""
-    feed_id = feeds.live_feed_id(db.session, token)
+    """The subscription URL: no login, the token is the key. 404 for unknown and revoked alike.
+    Polls of an unchanged feed are mostly answered 304 by feed_http.FeedMiddleware before this."""
+    feed_id = request.environ.get(feed_http.CHECKED_FEED)
     if feed_id is None:
-        return _plain(404, "找不到该日历 / No such calendar")
-    limiter = current_app.extensions["feed_limiter"]
-    if not limiter.allow(feed_id):
-        return _plain(429, "请求太频繁，请稍后再试 / Too many requests, try again later",
-                      **{"Retry-After": str(limiter.retry_after(feed_id))})
-    day = now().astimezone(centre_tz()).date().isoformat()
+        feed_id = feed_http.token_lookup(current_app)(token)
+        if feed_id is None:
+            return _plain(404, "找不到该日历 / No such calendar")
+        limiter = current_app.extensions["feed_limiter"]
+        if not limiter.allow(feed_id):
+            return _plain(429, "请求太频繁，请稍后再试 / Too many requests, try again later",
+                          **{"Retry-After": str(limiter.retry_after(feed_id))})
+    day = feed_http.feed_day(current_app)
     cache = current_app.extensions["feed_cache"]
     entry = cache.get(feed_id, day)
     if entry is None:
@@ -66,7 +69,7 @@ def calendar_feed(token: str):
         if entry is None:
             return _plain(404, "找不到该日历 / No such calendar")
         cache.put(feed_id, entry)
-    headers = {"ETag": f'"{entry.etag}"', "Cache-Control": "private, max-age=300", **PRIVATE_HEADERS}
+    headers = {"ETag": f'"{entry.etag}"', **dict(feed_http.FEED_HEADERS)}
     if request.if_none_match.contains_weak(entry.etag):
         return Response(status=304, headers=headers)
     headers["Content-Disposition"] = 'inline; filename="calendar.ics"'
