@@ -118,6 +118,7 @@ def _residents(session: Session, buildings: list[Building], today: date, rng: ra
         else:
             people.append(Resident(name=_name(rng), birth_date=_birth(today, rng, 18, 59), building=home,
                                    phone=f"135{rng.randint(10**7, 10**8 - 1)}", disability=rng.random() < 0.05))
+    people = people[:RESIDENT_COUNT]  # a last parent-and-child pair may overshoot by one
     session.add_all(people)
     return people
 

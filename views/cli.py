@@ -3,6 +3,7 @@ from zoneinfo import ZoneInfo
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import select
 
@@ -25,6 +26,7 @@ def apply_migrations() -> None:
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db():
     """Create or upgrade the schema (Alembic migrations); safe to run twice."""
     apply_migrations()
@@ -39,6 +41,7 @@ def print_logins() -> None:
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo():
     """Load the Hongmei demo centre; safe to run twice."""
     apply_migrations()
@@ -49,6 +52,7 @@ def seed_demo():
 
 
 @click.command("create-user")
+@with_appcontext
 @click.argument("username")
 @click.option("--role", type=click.Choice(["admin", "staff", "operator", "resident"]), required=True)
 @click.option("--password", required=True)
@@ -65,6 +69,7 @@ def create_user(username, role, password, resident_id, organisation):
 
 
 @click.command("create-token")
+@with_appcontext
 @click.argument("username")
 def create_token(username):
     """Print a new API token for USERNAME as the last line."""
