@@ -127,6 +127,10 @@ def revoke(feed_id: int) -> None:
 
 
 def init_app(app) -> None:
+    from . import calendar_pages, feed_pages
+
     feed_http.init_app(app)
     app.register_blueprint(bp)
     app.register_blueprint(api)
+    feed_pages.init_app(app)
+    calendar_pages.init_app(app)
