@@ -177,3 +177,24 @@ def test_the_grid_index_finds_the_same_nearest_point_as_a_full_scan():
         assert index.nearest(x, y)[1] == pytest.approx(best)
     far = index.nearest(50_000, 40_000)
     assert far[1] == pytest.approx(min(((xs[i] - 50_000) ** 2 + (ys[i] - 40_000) ** 2) ** 0.5 for i in range(500)))
+
+
+def test_the_demo_centre_sits_at_building_20_and_its_circle_has_real_gaps(session):
+    from zoneinfo import ZoneInfo
+
+    from services import circle_store, demo
+    from services.demo_data import CENTRE_LAT, CENTRE_LON
+    from tests.conftest import NOW
+
+    demo.seed(session, NOW, ZoneInfo("Asia/Shanghai"))
+    result = circle_store.circle_on(session, DAY)
+    centre = next(p for p in result.points if {"community_service", "elderly_care"} <= set(p.types))
+    home = next(p for p in result.places if p.name == "三里亭苑三区20幢")
+    assert haversine_m(centre.lat, centre.lon, CENTRE_LAT, CENTRE_LON) < 0.01
+    assert haversine_m(home.lat, home.lon, CENTRE_LAT, CENTRE_LON) < 0.01
+    elderly = result.coverage["elderly"]
+    assert 0 < elderly["elderly_care"] < 1  # 三区 is inside, 一区/二区/新村 are not
+    assert elderly["nursery"] == 0.0  # the nursery opens in 2027
+    later = circle_store.circle_on(session, date(2027, 3, 1)).coverage["elderly"]
+    assert later["elderly_care"] > elderly["elderly_care"] and later["nursery"] > 0
+    assert any(g["service_type"] == "elderly_care" and g["residents"]["elderly"] for g in result.gaps)
