@@ -44,8 +44,9 @@ class Resource(db.Model):
     weekly_quota: Mapped[int | None] = mapped_column(Integer)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
+    # Loaded with the space: every rule check and availability answer needs them.
     hours: Mapped[list["OpeningHours"]] = relationship(
-        back_populates="resource", cascade="all, delete-orphan", order_by="OpeningHours.weekday"
+        back_populates="resource", cascade="all, delete-orphan", order_by="OpeningHours.weekday", lazy="selectin"
     )
 
 

@@ -29,7 +29,7 @@ class SeriesResult:
 
 def lock_space(session: Session, resource_id: int) -> Resource:
     """The space, row-locked on PostgreSQL so concurrent bookings of it queue here."""
-    resource = session.scalar(select(Resource).where(Resource.id == resource_id).with_for_update())
+    resource = session.scalar(select(Resource).where(Resource.id == resource_id).with_for_update(of=Resource))
     if resource is None or not resource.active:
         raise errors.NotFound("找不到该空间 / No such space", field="resource_id")
     return resource

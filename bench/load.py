@@ -1,0 +1,34 @@
+"""A small closed-loop load generator: N client threads, each sending requests back to back."""
+import threading
+import time
+from collections.abc import Callable
+
+import requests
+
+Request = Callable[[requests.Session, int], requests.Response]
+
+
+def throughput(make_request: Request, clients: int = 16, seconds: float = 5.0) -> tuple[float, int]:
+    """Requests per second over `seconds`, and how many answers were 5xx or failed."""
+    done, bad = [0] * clients, [0] * clients
+    stop = time.perf_counter() + seconds
+
+    def client(n: int) -> None:
+        session = requests.Session()
+        i = 0
+        while time.perf_counter() < stop:
+            try:
+                status = make_request(session, n * 1_000_000 + i).status_code
+            except requests.RequestException:
+                status = 599
+            done[n] += 1
+            bad[n] += status >= 500
+            i += 1
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    began = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sum(done) / (time.perf_counter() - began), sum(bad)
