@@ -85,15 +85,17 @@ def queue_operator_digests(session: Session, now: datetime, settings: Settings) 
         return 0
     organisations = session.scalars(select(Resource.operator).where(Resource.operator.is_not(None),
                                                                     Resource.active).distinct()).all()
+    day = local.date().isoformat()
+    keys = {organisation: f"operator_digest:{organisation}:{day}" for organisation in organisations}
+    done = outbox.existing_keys(session, list(keys.values()))
     queued = 0
-    for organisation in sorted(organisations):
+    for organisation in sorted(o for o in organisations if keys[o] not in done):
         lines = _digest_lines(session, organisation, now, settings)
         contact = settings.operator_contacts.get(organisation, {})
         address = outbox.Address(contact.get("channel", "log"), contact.get("address", organisation))
-        day = local.date().isoformat()
         body = (f"{outbox.signature(session)}{day} 今日预约 {len(lines)} 项 / Today's bookings: {len(lines)}\n"
                 + ("\n".join(lines) if lines else "今天没有预约 / No bookings today"))
-        queued += outbox.queue(session, f"operator_digest:{organisation}:{day}", "operator_digest", address,
+        queued += outbox.queue(session, keys[organisation], "operator_digest", address,
                                f"{day} 今日预约 / Today's schedule", body, now)
         session.commit()
     return queued

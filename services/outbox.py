@@ -43,6 +43,7 @@ class Outgoing:
     resident_id: int | None
     booking_id: int | None
     lease: datetime
+    attempts: int = 0
 
 
 def slot_text(resource: Resource, start: datetime, end: datetime, settings: Settings) -> tuple[str, str]:
@@ -90,6 +91,15 @@ def queue(session: Session, key: str, kind: str, address: Address, subject: str,
     return session.execute(stmt).rowcount == 1
 
 
+def existing_keys(session: Session, keys: list[str]) -> set[str]:
+    """Which of these dedupe keys are already queued: lets a job skip its no-op inserts."""
+    found: set[str] = set()
+    for start in range(0, len(keys), 500):
+        chunk = keys[start:start + 500]
+        found.update(session.scalars(select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(chunk))))
+    return found
+
+
 def _claimable(now: datetime):
     return or_(
         and_(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now),
@@ -127,15 +137,14 @@ def claim_batch(session: Session, now: datetime, settings: Settings) -> tuple[li
             m.status, m.claimed_until = "skipped", None
             continue
         batch.append(Outgoing(m.id, m.kind, m.channel, m.recipient, m.subject, m.body, m.resident_id,
-                              m.booking_id, lease))
+                              m.booking_id, lease, m.attempts))
     session.commit()
     return batch, len(claimed)
 
 
 def record(session: Session, out: Outgoing, error: str | None, now: datetime, settings: Settings) -> None:
     """One attempt, written down; then sent, retried later with backoff, or given up."""
-    message = session.get(OutboxMessage, out.id)
-    number = message.attempts + 1
+    number = out.attempts + 1  # the claim excludes every other writer of this row until it is settled
     session.add(DeliveryAttempt(message_id=out.id, number=number, channel=out.channel, at=now,
                                 succeeded=error is None, detail=(error or "ok")[:500]))
     values: dict = {"attempts": number, "claimed_until": None}

@@ -129,11 +129,14 @@ def queue_morning_list(session: Session, now: datetime, settings: Settings) -> i
     local = now.astimezone(settings.tz)
     if now < at_local(local.date(), settings.outreach_at, settings.tz):
         return 0
+    key = f"outreach_list:{local.date().isoformat()}"
+    if outbox.existing_keys(session, [key]):
+        return 0
     count = len(who_to_contact(session, now, settings))
     address = outbox.Address(settings.desk_contact.get("channel", "log"), settings.desk_contact.get("address"))
     body = (f"{outbox.signature(session)}一人不落下：今天有 {count} 位居民超过 {settings.outreach_days} 天没有联系，请打电话或上门看看。"
             f" / No one left behind: {count} residents have had no contact for {settings.outreach_days}+ days.")
-    queued = outbox.queue(session, f"outreach_list:{local.date().isoformat()}", "outreach_list", address,
+    queued = outbox.queue(session, key, "outreach_list", address,
                           f"一人不落下 {local.date().isoformat()} / No one left behind", body, now)
     session.commit()
     return int(queued)

@@ -41,28 +41,46 @@ def _text(session: Session, booking: Booking, kind: str, address: outbox.Address
     return f"预约提醒 / Reminder: {zh}", body
 
 
+def reminder_key(kind: str, booking_id: int, sequence: int) -> str:
+    return f"{kind}:{booking_id}:{sequence}"
+
+
 def queue_for(session: Session, booking: Booking, kind: str, now: datetime, settings: Settings) -> bool:
     address = outbox.address_for(session, booking.resident, now.astimezone(settings.tz).date(), settings)
     subject, body = _text(session, booking, kind, address, settings)
-    key = f"{kind}:{booking.id}:{booking.sequence}"
+    key = reminder_key(kind, booking.id, booking.sequence)
     return outbox.queue(session, key, kind, address, subject, body, now, booking.resident_id, booking.id)
 
 
-def queue_due(session: Session, now: datetime, settings: Settings) -> int:
-    """Queue every reminder that is due as of `now`; one short transaction per booking."""
-    ids = session.scalars(select(Booking.id).where(
+def due_now(session: Session, now: datetime, settings: Settings) -> list[tuple[int, str]]:
+    """(booking id, kind) of every reminder due and not yet queued, found in two queries."""
+    rows = session.execute(select(Booking.id, Booking.starts_at, Booking.sequence).where(
         Booking.status == "confirmed", Booking.starts_at > now, Booking.starts_at <= now + LOOK_AHEAD,
     ).order_by(Booking.starts_at, Booking.id)).all()
+    wanted = [(booking_id, kind, reminder_key(kind, booking_id, sequence))
+              for booking_id, start, sequence in rows
+              for kind, due in (("reminder_day_before", day_before_due), ("reminder_2h", two_hours_due))
+              if due(start, now, settings)]
+    queued = outbox.existing_keys(session, [key for _, _, key in wanted])
+    return [(booking_id, kind) for booking_id, kind, key in wanted if key not in queued]
+
+
+def queue_due(session: Session, now: datetime, settings: Settings) -> int:
+    """Queue every reminder that is due as of `now`; one short transaction per reminder."""
+    todo = due_now(session, now, settings)
     session.commit()
     queued = 0
-    for booking_id in ids:
+    for booking_id, kind in todo:
         booking = session.get(Booking, booking_id)
-        if booking is None or booking.status != "confirmed":
-            session.commit()
-            continue
-        for kind, due in (("reminder_day_before", day_before_due), ("reminder_2h", two_hours_due)):
-            if due(booking.starts_at, now, settings) and queue_for(session, booking, kind, now, settings):
-                queued += 1
-                log.debug("queued %s for booking %s", kind, booking_id)
+        # Re-read inside the transaction: it may have been cancelled since the scan.
+        still_due = booking is not None and booking.status == "confirmed" and \
+            due_check(kind)(booking.starts_at, now, settings)
+        if still_due and queue_for(session, booking, kind, now, settings):
+            queued += 1
+            log.debug("queued %s for booking %s", kind, booking_id)
         session.commit()
     return queued
+
+
+def due_check(kind: str):
+    return day_before_due if kind == "reminder_day_before" else two_hours_due

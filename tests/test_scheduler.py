@@ -86,15 +86,16 @@ def _flask(*args, url: str) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def _wait_for(process: subprocess.Popen, text: str, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
+def _wait_for(process: subprocess.Popen, text: str, seconds: float = 90) -> None:
+    deadline, seen = time.monotonic() + seconds, []
     while time.monotonic() < deadline:
         line = process.stderr.readline()
+        seen.append(line)
         if text in line:
             return
         if not line and process.poll() is not None:
             break
-    pytest.fail(f"no {text!r} from the scheduler (exit {process.poll()})")
+    pytest.fail(f"no {text!r} from the scheduler (exit {process.poll()}): {''.join(seen[-20:])}")
 
 
 @pytest.mark.slow

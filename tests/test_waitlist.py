@@ -141,3 +141,18 @@ def test_waiting_entries_lapse_once_their_time_has_passed(session):
     _, _, line = full_room_with_line(session)
     jobs.run_all(session, TEN + timedelta(hours=1), SETTINGS)
     assert {e.status for e in entries(session)} == {"lapsed"}
+
+
+def test_raising_the_capacity_offers_the_new_seat(session):
+    world = build(session)
+    for who in (world.adult, world.elder, world.parent):
+        book(session, world.hall, who, TEN)
+    hopeful = resident(session, name="多一个座位")
+    waitlist.join(session, Request(world.hall, hopeful, TEN, TEN + timedelta(hours=1)), DESK,
+                  context(session, by_staff=True))
+    session.commit()
+    assert waitlist.offer_everywhere(session, NOW, SETTINGS) == 0
+    world.hall.capacity = 4
+    session.commit()
+    assert waitlist.offer_everywhere(session, NOW, SETTINGS) == 1
+    assert entries(session)[0].status == "offered"

@@ -80,7 +80,8 @@ def run_scheduler(wait: bool):
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
-        pass
+        if scheduler.running:
+            scheduler.shutdown(wait=True)  # let a job in flight finish its short transaction
     finally:
         lock.release()
         click.echo("定时任务已停止 / Scheduler stopped", err=True)
