@@ -3,7 +3,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, selectinload
 
 from models import ACTIVE_STATUSES, Booking, Resident, Resource
 
@@ -52,7 +52,7 @@ def sees_bookings(actor: Actor, resource: Resource) -> bool:
 def _bookings(session: Session, days: list[date], ctx: Context, **where) -> list[Booking]:
     start, _ = local_day_bounds(days[0], ctx.tz)
     _, end = local_day_bounds(days[-1], ctx.tz)
-    stmt = (select(Booking).options(joinedload(Booking.resident), joinedload(Booking.resource))
+    stmt = (select(Booking).options(selectinload(Booking.resident), selectinload(Booking.resource))
             .where(Booking.starts_at < end, Booking.ends_at > start))
     if "resource_id" in where:
         stmt = stmt.where(Booking.resource_id == where["resource_id"], Booking.status.in_(ACTIVE_STATUSES))
