@@ -82,3 +82,28 @@ def test_the_page_lists_records_a_contact_and_downloads_csv(tmp_path):
     assert bad.status_code == 303
     with app.app_context():
         db.engine.dispose()
+
+
+def test_repeated_no_show_flags_are_shown_to_the_desk_until_resolved(tmp_path):
+    from models import AttentionFlag
+    from tests.conftest import database_url
+
+    app = make_app(database_url("sqlite", tmp_path), FIXED_NOW=NOW)
+    with app.app_context():
+        world = build(db.session)
+        accounts.create_user(db.session, "desk", "password-1", "staff")
+        flag = AttentionFlag(dedupe_key="repeated_no_show:test", resident_id=world.adult.id,
+                             reason="repeated_no_show", count=3, created_at=NOW)
+        db.session.add(flag)
+        db.session.commit()
+        flag_id = flag.id
+    client = app.test_client()
+    login(client, "desk", "password-1")
+    page = client.get("/desk/outreach").get_data(as_text=True)
+    assert "张建国" in page and "3 次未到" in page
+    answer = post_form(client, f"/desk/outreach/flags/{flag_id}/resolve", token_from="/desk/outreach")
+    assert answer.status_code == 303
+    assert "张建国" not in client.get("/desk/outreach").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(AttentionFlag, flag_id).resolved_at == NOW
+        db.engine.dispose()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from models import Booking, OutboxMessage, db
+from models import Booking, OutboxMessage, db, utcnow
 from services import jobs
 from tests.conftest import NOW, make_app
 from tests.scheduler_world import SETTINGS, TUESDAY, at, book, build, every, messages
@@ -102,10 +102,15 @@ def _wait_for(process: subprocess.Popen, text: str, seconds: float = 90) -> None
 def test_a_second_scheduler_exits_with_a_clear_message_and_the_lock_dies_with_the_first(any_db_url):
     app = make_app(any_db_url)
     with app.app_context():
-        db.engine.dispose()
+        world = build(db.session)
+        soon = utcnow() + timedelta(hours=1)  # the running scheduler must send its 2-hour reminder by itself
+        db.session.add(Booking(resource_id=world.room.id, resident_id=world.adult.id, starts_at=soon,
+                               ends_at=soon + timedelta(hours=1), exclusive=True, status="confirmed"))
+        db.session.commit()
     first = _flask("run-scheduler", url=any_db_url)
     try:
         _wait_for(first, "Scheduler started")
+        _wait_for(first, "job deliver_outbox: 1")
         second = _flask("run-scheduler", url=any_db_url)
         _, err = second.communicate(timeout=60)
         assert second.returncode == 1
@@ -126,3 +131,7 @@ def test_a_second_scheduler_exits_with_a_clear_message_and_the_lock_dies_with_th
     finally:
         fourth.send_signal(signal.SIGTERM)
         fourth.communicate(timeout=60)
+    with app.app_context():
+        [reminder] = messages(db.session, kind="reminder_2h")
+        assert reminder.status == "sent"
+        db.engine.dispose()

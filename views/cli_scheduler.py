@@ -8,6 +8,7 @@ import logging
 import signal
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -25,6 +26,7 @@ from services.scheduler_settings import settings_from
 log = logging.getLogger("linli.jobs")
 MISFIRE_GRACE_SECONDS = 300
 WAIT_POLL_SECONDS = 5
+STAGGER_SECONDS = 2
 
 
 def init_app(app: Flask) -> None:
@@ -47,10 +49,13 @@ def _run_in_app(app: Flask, job: jobs.Job) -> None:
 
 def build_scheduler(app: Flask) -> BlockingScheduler:
     scheduler = BlockingScheduler(timezone=ZoneInfo(app.config["TIMEZONE"]))
-    for job in jobs.JOBS:
+    for order, job in enumerate(jobs.JOBS):
+        # First runs staggered in registry order, so freed seats are offered and reminders queued
+        # before the first delivery, as in run-jobs.
+        first_run = utcnow() + timedelta(seconds=STAGGER_SECONDS * order)
         scheduler.add_job(_run_in_app, "interval", args=(app, job), seconds=job.every.total_seconds(),
                           id=job.id, name=job.description, replace_existing=True, coalesce=True,
-                          max_instances=1, misfire_grace_time=MISFIRE_GRACE_SECONDS, next_run_time=utcnow())
+                          max_instances=1, misfire_grace_time=MISFIRE_GRACE_SECONDS, next_run_time=first_run)
     return scheduler
 
 
