@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from models import Booking, DeliveryAttempt, OutboxMessage, Resident, ResidentContact, Resource
 
-from . import senders
+from . import errors, senders
 from .centre import current_centre
 from .scheduler_settings import Settings
 
@@ -78,6 +78,23 @@ def address_for(session: Session, resident: Resident, today: date, settings: Set
     if channel == "email":  # a phone number is no e-mail address: leave it for the desk's log
         channel = "log"
     return Address(channel, person.phone or f"resident:{person.id}", via_guardian)
+
+
+def set_contact(session: Session, resident_id: int, channel: str, address: str) -> ResidentContact:
+    """Record how a resident wants to hear from the centre (replacing what was there)."""
+    if session.get(Resident, resident_id) is None:
+        raise errors.NotFound("找不到该居民 / No such resident", field="resident_id")
+    if channel not in senders.CHANNELS:
+        raise errors.Invalid("channel", f"channel 只能是 {', '.join(senders.CHANNELS)} / channel must be one of "
+                                        f"{', '.join(senders.CHANNELS)}")
+    if channel == "email" and "@" not in address:
+        raise errors.Invalid("address", "请填写电子邮箱 / an e-mail address is needed")
+    contact = session.scalar(select(ResidentContact).where(ResidentContact.resident_id == resident_id))
+    contact = contact or ResidentContact(resident_id=resident_id)
+    contact.channel, contact.address = channel, address.strip()[:200]
+    session.add(contact)
+    session.flush()
+    return contact
 
 
 def queue(session: Session, key: str, kind: str, address: Address, subject: str, body: str, now: datetime,

@@ -18,6 +18,7 @@ from email.utils import formatdate
 from typing import Protocol
 
 log = logging.getLogger("linli.outbox")
+CHANNELS = ("log", "email", "webhook")
 DEFAULT_TIMEOUT = 10
 
 

@@ -162,3 +162,20 @@ def test_unconfigured_channel_is_recorded_as_a_failed_attempt_not_a_silent_succe
     attempt = session.scalar(select(DeliveryAttempt))
     assert not attempt.succeeded and "not configured" in attempt.detail
     assert NOW < EVENING
+
+
+def test_set_contact_command_chooses_the_residents_channel(app, runner):
+    from models import db
+
+    with app.app_context():
+        world = build(db.session)
+        adult_id = world.adult.id
+    done = runner.invoke(args=["set-contact", str(adult_id), "email", "zhang@example.cn"])
+    assert done.exit_code == 0, done.output
+    bad = runner.invoke(args=["set-contact", str(adult_id), "email", "13900000002"])
+    assert bad.exit_code != 0 and "e-mail" in bad.output
+    missing = runner.invoke(args=["set-contact", "99999", "log", "x"])
+    assert missing.exit_code != 0
+    with app.app_context():
+        [contact] = db.session.scalars(select(ResidentContact)).all()
+        assert (contact.resident_id, contact.channel, contact.address) == (adult_id, "email", "zhang@example.cn")

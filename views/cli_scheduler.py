@@ -18,7 +18,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from models import db, utcnow
-from services import jobs, scheduler_lock
+from services import jobs, outbox, scheduler_lock
 from services.clock import parse_instant
 from services.errors import DomainError
 from services.scheduler_settings import settings_from
@@ -32,6 +32,7 @@ STAGGER_SECONDS = 2
 def init_app(app: Flask) -> None:
     app.cli.add_command(run_scheduler)
     app.cli.add_command(run_jobs)
+    app.cli.add_command(set_contact)
 
 
 def _run_in_app(app: Flask, job: jobs.Job) -> None:
@@ -105,3 +106,18 @@ def run_jobs(now_text: str | None):
     done = jobs.run_all(db.session, now, settings)
     for job_id, count in done.items():
         click.echo(f"{job_id}: {count}")
+
+
+@click.command("set-contact")
+@click.argument("resident_id", type=int)
+@click.argument("channel", type=click.Choice(["log", "email", "webhook"]))
+@click.argument("address")
+@with_appcontext
+def set_contact(resident_id: int, channel: str, address: str):
+    """How RESIDENT_ID hears from the centre: CHANNEL (log, email, webhook) and ADDRESS (e-mail or phone)."""
+    try:
+        outbox.set_contact(db.session, resident_id, channel, address)
+    except DomainError as err:
+        raise click.ClickException(err.message) from None
+    db.session.commit()
+    click.echo(f"已设置 / Set: resident {resident_id} → {channel} {address}")
