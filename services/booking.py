@@ -42,12 +42,13 @@ def find_resident(session: Session, resident_id: int) -> Resident:
     return resident
 
 
-def _insert(session: Session, req: Request, actor: Actor, channel: str, note: str | None,
+def _insert(session: Session, req: Request, actor: Actor, ctx: Context, channel: str, note: str | None,
             series_id: int | None = None) -> Booking:
     booking = Booking(
         resource_id=req.resource.id, resident_id=req.resident.id, series_id=series_id,
         starts_at=req.start, ends_at=req.end, party_size=req.party_size, status="confirmed",
         exclusive=req.resource.exclusive, channel=channel, booked_by_id=actor.user_id, note=note,
+        created_at=ctx.now, updated_at=ctx.now,
     )
     session.add(booking)
     try:
@@ -86,7 +87,7 @@ def book(session: Session, req: Request, actor: Actor, ctx: Context, channel: st
         if with_alternatives:
             offer_alternatives(session, err, ctx)
         raise
-    return _insert(session, req, actor, channel, note)
+    return _insert(session, req, actor, ctx, channel, note)
 
 
 def book_series(session: Session, req: Request, rrule: str, actor: Actor, ctx: Context,
@@ -96,7 +97,8 @@ def book_series(session: Session, req: Request, rrule: str, actor: Actor, ctx: C
     require_booking_for(actor, req.resident.id)
     horizon = ctx.now + timedelta(days=rules.window_days(req.resource, req.resident, ctx))
     times = recurrence.occurrences(rrule, req.start, req.end, ctx.tz, horizon)
-    series = Series(resource_id=req.resource.id, resident_id=req.resident.id, rrule=rrule.strip())
+    series = Series(resource_id=req.resource.id, resident_id=req.resident.id, rrule=rrule.strip(),
+                    created_at=ctx.now)
     session.add(series)
     session.flush()
     result = SeriesResult(series, [])
@@ -104,7 +106,7 @@ def book_series(session: Session, req: Request, rrule: str, actor: Actor, ctx: C
         occurrence = Request(req.resource, req.resident, start, end, req.party_size)
         try:
             rules.check_all(session, occurrence, ctx)
-            result.bookings.append(_insert(session, occurrence, actor, channel, note, series.id))
+            result.bookings.append(_insert(session, occurrence, actor, ctx, channel, note, series.id))
         except errors.RuleViolation as err:
             if not skip_conflicts:
                 err.details["occurrence"] = start
