@@ -3,14 +3,15 @@
 Three queries for the whole board (spaces with hours, the day's bookings, the day's closures), so it
 stays fast with thirty spaces on a busy day.
 """
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, selectinload
 
-from models import ACTIVE_STATUSES, Booking, Closure, Resource
+from models import ACTIVE_STATUSES, Booking, Building, Closure, OpeningHours, Resident, Resource
 
 from . import occupancy
 from .availability import Slot, grid
@@ -18,18 +19,32 @@ from .clock import local_day_bounds
 from .rules import Context
 
 
+@dataclass(frozen=True)
+class BoardBooking:
+    """What the board, roster and schedule show of a booking: plain values, no ORM object to load."""
+
+    id: int
+    resource_id: int
+    starts_at: datetime
+    ends_at: datetime
+    party_size: int
+    status: str
+    resident_name: str
+    building_name: str | None
+
+
 @dataclass
 class SpaceDay:
     resource: Resource
     slots: list[Slot]
-    bookings: list[Booking]
+    bookings: list[BoardBooking]
     closures: list[Closure]
-    bookings_by_slot: dict[datetime, list[Booking]] = field(default_factory=dict)
+    bookings_by_slot: dict[datetime, list[BoardBooking]] = field(default_factory=dict)
     # The board's columns are local hours; each holds the slots starting in it.
     slots_by_hour: dict[int, list[Slot]] = field(default_factory=dict)
 
 
-def _uses(bookings: list[Booking]) -> list[occupancy.Use]:
+def _uses(bookings: list[BoardBooking]) -> list[occupancy.Use]:
     return [occupancy.Use(b.starts_at, b.ends_at, b.party_size) for b in bookings if b.status in ACTIVE_STATUSES]
 
 
@@ -42,15 +57,17 @@ def _slot(resource: Resource, start, end, uses, closures, now) -> Slot:
     return Slot(start, end, remaining, "free" if remaining else "full")
 
 
-def _space_day(resource: Resource, day: date, bookings: list[Booking], closures: list[Closure],
+def _space_day(resource: Resource, day: date, bookings: list[BoardBooking], closures: list[Closure],
                ctx: Context) -> SpaceDay:
     mine = [c for c in closures if c.resource_id in (None, resource.id)]
     uses = _uses(bookings)
     slots = [_slot(resource, s, e, uses, mine, ctx.now) for s, e in grid(resource, day, ctx)]
-    by_slot: dict[datetime, list[Booking]] = defaultdict(list)
+    by_slot: dict[datetime, list[BoardBooking]] = defaultdict(list)
+    starts = [s.start for s in slots]
     for booking in bookings:
-        home = next((s.start for s in slots if s.start <= booking.starts_at < s.end), None)
-        by_slot[home or booking.starts_at].append(booking)
+        at = bisect_right(starts, booking.starts_at) - 1  # the slot the booking starts in
+        inside = at >= 0 and booking.starts_at < slots[at].end
+        by_slot[starts[at] if inside else booking.starts_at].append(booking)
     by_hour: dict[int, list[Slot]] = defaultdict(list)
     for slot in slots:
         by_hour[slot.start.astimezone(ctx.tz).hour].append(slot)
@@ -68,14 +85,16 @@ def board(session: Session, day: date, ctx: Context, resources: list[Resource] |
     spaces = resources if resources is not None else list(session.scalars(spaces_query()))
     start, end = local_day_bounds(day, ctx.tz)
     ids = [r.id for r in spaces]
-    bookings = session.scalars(
-        select(Booking).options(joinedload(Booking.resident))
+    rows = session.execute(
+        select(Booking.id, Booking.resource_id, Booking.starts_at, Booking.ends_at, Booking.party_size,
+               Booking.status, Resident.name, Building.name)
+        .join(Resident, Booking.resident_id == Resident.id).outerjoin(Building, Resident.building_id == Building.id)
         .where(Booking.resource_id.in_(ids), Booking.starts_at < end, Booking.ends_at > start,
                Booking.status != "cancelled")
         .order_by(Booking.starts_at, Booking.id))
-    by_space: dict[int, list[Booking]] = defaultdict(list)
-    for booking in bookings:
-        by_space[booking.resource_id].append(booking)
+    by_space: dict[int, list[BoardBooking]] = defaultdict(list)
+    for row in rows:
+        by_space[row[1]].append(BoardBooking(*row))
     closures = list(session.scalars(select(Closure).where(
         or_(Closure.resource_id.in_(ids), Closure.resource_id.is_(None)), Closure.starts_at < end,
         Closure.ends_at > start)))
@@ -88,3 +107,18 @@ def hours_spanned(days: list[SpaceDay], tz) -> list[int]:
     ends = [(s.end.astimezone(tz).hour if s.end.astimezone(tz).minute == 0 else s.end.astimezone(tz).hour + 1)
             for d in days for s in d.slots]
     return list(range(min(starts), max(ends))) if starts else []
+
+
+def stamp(session: Session, day: date, tz) -> int:
+    """A fingerprint of everything the board shows for `day`: spaces and hours, the day's bookings and closures.
+
+    Any change of a booking bumps its updated_at; a new or deleted row changes the counts and id sums.
+    """
+    start, end = local_day_bounds(day, tz)
+    spaces = session.execute(select(Resource).order_by(Resource.id).with_only_columns(*Resource.__table__.c)).all()
+    hours = session.execute(select(*OpeningHours.__table__.c).order_by(OpeningHours.id)).all()
+    bookings = session.execute(select(func.count(), func.max(Booking.updated_at), func.sum(Booking.id))
+                               .where(Booking.starts_at < end, Booking.ends_at > start)).one()
+    closures = session.execute(select(func.count(), func.sum(Closure.id), func.max(Closure.id))
+                               .where(Closure.starts_at < end, Closure.ends_at > start)).one()
+    return hash(repr((spaces, hours, tuple(bookings), tuple(closures))))  # JSON columns are lists: hash the text

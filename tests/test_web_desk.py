@@ -119,3 +119,18 @@ def test_reading_a_counselling_booking_and_a_resident_record_is_audited(world):
     assert ("read", "booking", world.ids["my_booking"]) not in rows
     admin_page = world.client("admin").get("/admin/audit").get_data(as_text=True)
     assert "desk" in admin_page and f"#{world.ids['their_booking']}" in admin_page
+
+
+def test_the_board_shows_a_change_at_once_though_its_table_is_reused(world):
+    desk = world.client("staff")
+    today_board = "/desk"
+    assert "已签到" not in desk.get(today_board).get_data(as_text=True)
+    assert "已签到" not in desk.get(today_board).get_data(as_text=True)  # second view: the reused table
+    world.post(desk, f"/desk/bookings/{world.ids['current_booking']}/check-in")
+    assert "已签到" in desk.get(today_board).get_data(as_text=True)
+    world.post(desk, "/operator/closures")  # nothing: wrong role, the board must not change
+    admin = world.client("admin")
+    world.post(admin, "/admin/closures", {"resource_id": world.ids["station"], "start_date": "2026-11-23",
+                                          "start": "12:00", "end_date": "2026-11-23", "end": "13:00",
+                                          "reason": "消毒"})
+    assert "消毒" in desk.get(today_board).get_data(as_text=True)

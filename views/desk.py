@@ -12,6 +12,7 @@ from services.rules import Request
 
 from .api_common import now
 from .api_input import centre_tz
+from .board_cache import board_table
 from .navigation import add_nav_link
 from .pages import ctx_for, day_arg, int_arg, local_instant, or_404, page_actor, readable, today
 from .roles import staff_required
@@ -35,9 +36,14 @@ def register_nav(app) -> None:
 @staff_required
 def board():
     day = day_arg()
-    actor = page_actor()
-    days = dayboard.board(db.session, day, ctx_for(actor))
-    return render_template("desk/board.html", day=day, days=days, hours=dayboard.hours_spanned(days, centre_tz()),
+    ctx = ctx_for(page_actor())
+
+    def render() -> str:
+        days = dayboard.board(db.session, day, ctx)
+        return render_template("desk/board_table.html", day=day, days=days,
+                               hours=dayboard.hours_spanned(days, centre_tz()))
+
+    return render_template("desk/board.html", day=day, table=board_table(day, today(), render),
                            prev_day=day - timedelta(days=1), next_day=day + timedelta(days=1), today=today())
 
 
@@ -169,6 +175,6 @@ def roster():
     space = or_404(db.session.get(Resource, int_arg("resource_id", required=True)))
     actor = page_actor()
     (space_day,) = dayboard.board(db.session, day, ctx_for(actor), [space])
-    audit.bookings_read(db.session, actor.user_id, space_day.bookings, now())
+    audit.bookings_read(db.session, actor.user_id, space, [b.id for b in space_day.bookings], now())
     db.session.commit()
     return render_template("desk/roster.html", day=day, space=space, bookings=space_day.bookings)

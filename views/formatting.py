@@ -25,6 +25,16 @@ def long_date(day: date | datetime) -> str:
     return f"{day.year}年{day.month}月{day.day}日 {WEEKDAYS_ZH[day.weekday()]}"
 
 
+def short_date(day: date):
+    """The day button's label: the year is read out but not shown (11月24日 星期二)."""
+    from markupsafe import Markup, escape
+
+    full = long_date(day)
+    year = f"{day.year}年" if current_lang() != "en" else ""
+    shown = full[len(year):] if year else full
+    return Markup(f'<span class="sr">{escape(year)}</span>{escape(shown)}') if year else shown
+
+
 def clock(instant: datetime) -> str:
     return local(instant).strftime("%H:%M")
 
@@ -88,5 +98,5 @@ def error_text(message: str | None) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(long_date=long_date, clock=clock, long_datetime=long_datetime,
                                  space_name=space_name, label=label, masked=masked,
-                                 iso_day=iso_day, iso_local=iso_local)
+                                 iso_day=iso_day, iso_local=iso_local, short_date=short_date)
     app.jinja_env.globals.update(time_range=time_range, local_hour=local_hour, error_text=error_text)

@@ -38,7 +38,7 @@ def schedule():
     spaces = _our_spaces()
     days = dayboard.board(db.session, day, ctx_for(actor), spaces) if spaces else []
     for space_day in days:
-        audit.bookings_read(db.session, actor.user_id, space_day.bookings, now())
+        audit.bookings_read(db.session, actor.user_id, space_day.resource, [b.id for b in space_day.bookings], now())
     db.session.commit()
     return render_template("operator/schedule.html", day=day, days=days, today=today(),
                            prev_day=day - timedelta(days=1), next_day=day + timedelta(days=1))
