@@ -112,12 +112,13 @@ def hours_spanned(days: list[SpaceDay], tz) -> list[int]:
 def stamp(session: Session, day: date, tz) -> int:
     """A fingerprint of everything the board shows for `day`: spaces and hours, the day's bookings and closures.
 
-    Any change of a booking bumps its updated_at; a new or deleted row changes the counts and id sums.
+    Every change of a booking bumps its sequence (and updated_at); new or deleted rows change counts and id sums.
     """
     start, end = local_day_bounds(day, tz)
     spaces = session.execute(select(Resource).order_by(Resource.id).with_only_columns(*Resource.__table__.c)).all()
     hours = session.execute(select(*OpeningHours.__table__.c).order_by(OpeningHours.id)).all()
-    bookings = session.execute(select(func.count(), func.max(Booking.updated_at), func.sum(Booking.id))
+    bookings = session.execute(select(func.count(), func.max(Booking.updated_at), func.sum(Booking.id),
+                                      func.sum(Booking.sequence))
                                .where(Booking.starts_at < end, Booking.ends_at > start)).one()
     closures = session.execute(select(func.count(), func.sum(Closure.id), func.max(Closure.id))
                                .where(Closure.starts_at < end, Closure.ends_at > start)).one()
