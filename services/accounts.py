@@ -3,7 +3,7 @@ import hashlib
 import secrets
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -54,10 +54,13 @@ def create_token(session: Session, user: User) -> str:
 
 def user_for_token(session: Session, token: str) -> User | None:
     # Looking up a hash of the token by equality leaks nothing useful through timing.
-    return session.scalar(
-        select(User).join(ApiToken, ApiToken.user_id == User.id)
-        .where(ApiToken.token_hash == _digest(token), ApiToken.revoked_at.is_(None))
-    )
+    return session.scalar(_USER_FOR_TOKEN, {"token_hash": _digest(token)})
+
+
+_USER_FOR_TOKEN = (
+    select(User).join(ApiToken, ApiToken.user_id == User.id)
+    .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked_at.is_(None))
+)
 
 
 def revoke_token(session: Session, token: str, now: datetime) -> bool:

@@ -38,9 +38,8 @@ def day_slots(session: Session, resource: Resource, day: date, ctx: Context) -> 
     if not cells:
         return []
     first, last = cells[0][0], cells[-1][1]
-    uses = occupancy.uses_between(session, resource, first, last)
-    closures = opening.closures_overlapping(session, resource.id, first, last)
-    return [_slot(resource, start, end, uses, closures, ctx) for start, end in cells]
+    near = occupancy.around(session, resource, first, last)
+    return [_slot(resource, start, end, near.uses, near.closures, ctx) for start, end in cells]
 
 
 def _slot(resource, start, end, uses, closures, ctx: Context) -> Slot:
@@ -66,12 +65,11 @@ def alternatives(session: Session, resource: Resource, start: datetime, end: dat
 def _free_in_days(session, resource, days, start, end, party_size, ctx: Context) -> list[tuple[datetime, datetime]]:
     span_start = at_local(days[0], datetime.min.time(), ctx.tz)
     span_end = at_local(days[-1], datetime.min.time(), ctx.tz) + timedelta(days=1)
-    uses = occupancy.uses_between(session, resource, span_start, span_end)
-    closures = opening.closures_overlapping(session, resource.id, span_start, span_end)
+    near = occupancy.around(session, resource, span_start, span_end)
     found = []
     for day in days:
         for period in opening.opening_periods(resource, day, ctx.centre, ctx.tz):
-            found.extend(_fits_in(resource, period, end - start, party_size, uses, closures, ctx))
+            found.extend(_fits_in(resource, period, end - start, party_size, near.uses, near.closures, ctx))
     return sorted((c for c in found if c[0] != start), key=lambda c: abs(c[0] - start))
 
 

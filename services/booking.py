@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from models import Booking, Resident, Resource, Series
 
@@ -29,7 +29,10 @@ class SeriesResult:
 
 def lock_space(session: Session, resource_id: int) -> Resource:
     """The space, row-locked on PostgreSQL so concurrent bookings of it queue here."""
-    resource = session.scalar(select(Resource).where(Resource.id == resource_id).with_for_update(of=Resource))
+    resource = session.scalars(
+        select(Resource).where(Resource.id == resource_id).options(joinedload(Resource.hours))
+        .with_for_update(of=Resource)
+    ).unique().first()
     if resource is None or not resource.active:
         raise errors.NotFound("找不到该空间 / No such space", field="resource_id")
     return resource
@@ -51,6 +54,9 @@ def _insert(session: Session, req: Request, actor: Actor, ctx: Context, channel:
         created_at=ctx.now, updated_at=ctx.now,
     )
     session.add(booking)
+    if session.get_bind().dialect.name != "postgresql":  # only PostgreSQL has the constraint to trip
+        session.flush()
+        return booking
     try:
         with session.begin_nested():
             session.flush()

@@ -2,10 +2,10 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, union_all
+from sqlalchemy import String, bindparam, literal, null, or_, select, union_all
 from sqlalchemy.orm import Session
 
-from models import ACTIVE_STATUSES, Booking, Resource, WaitlistEntry
+from models import ACTIVE_STATUSES, Booking, Closure, Resource, WaitlistEntry
 
 # No booking is longer than this, so a lookup can bound its index range scan on starts_at
 # from below too; without it, every earlier booking of the space would be scanned.
@@ -19,43 +19,76 @@ class Use:
     seats: int
 
 
-def uses_between(session: Session, resource: Resource, start: datetime, end: datetime) -> list[Use]:
-    """Active uses of the space that overlap [start, end) widened by its buffer: bookings and held seats.
+@dataclass(frozen=True)
+class ClosedPeriod:
+    starts_at: datetime
+    ends_at: datetime
+    reason: str
 
-    One round trip (UNION ALL): this runs in every booking check and every availability answer.
+
+@dataclass(frozen=True)
+class Around:
+    """What stands in the way of a booking of [start, end): uses (bookings, held seats) and closures."""
+
+    uses: list[Use]
+    closures: list[ClosedPeriod]
+
+
+def uses_between(session: Session, resource: Resource, start: datetime, end: datetime) -> list[Use]:
+    """Active uses of the space that overlap [start, end) widened by its buffer: bookings and held seats."""
+    return around(session, resource, start, end, with_closures=False).uses
+
+
+def around(session: Session, resource: Resource, start: datetime, end: datetime,
+           with_closures: bool = True) -> Around:
+    """Uses and closures of the space near [start, end) in one round trip (UNION ALL).
+
+    This runs in every booking check and every availability answer, where round trips dominate.
     """
     buffer = timedelta(minutes=resource.buffer_minutes)
     lo, hi = start - buffer, end + buffer
-    rows = session.execute(union_all(_booked(resource, lo, hi), _held(resource, lo, hi)))
-    return [Use(s, e, n) for s, e, n in rows]
+    params = {"resource_id": resource.id, "lo": lo, "hi": hi, "scan_from": lo - LONGEST_BOOKING,
+              "start": start, "end": end}
+    found = Around([], [])
+    for kind, s, e, seats, reason in session.execute(_AROUND if with_closures else _USES, params):
+        if kind == "closure":
+            found.closures.append(ClosedPeriod(s, e, reason))
+        else:
+            found.uses.append(Use(s, e, seats))
+    return found
 
 
 def held_between(session: Session, resource: Resource, lo: datetime, hi: datetime) -> list[Use]:
-    return [Use(s, e, n) for s, e, n in session.execute(_held(resource, lo, hi))]
+    rows = session.execute(_HELD, {"resource_id": resource.id, "lo": lo, "hi": hi})
+    return [Use(s, e, n) for _, s, e, n, _ in rows]
 
 
-def _booked(resource: Resource, lo: datetime, hi: datetime):
-    return select(Booking.starts_at, Booking.ends_at, Booking.party_size).where(
-        Booking.resource_id == resource.id,
-        Booking.starts_at > lo - LONGEST_BOOKING,
-        Booking.starts_at < hi,
-        Booking.ends_at > lo,
-        Booking.status.in_(ACTIVE_STATUSES),
-    )
-
-
-def _held(resource: Resource, lo: datetime, hi: datetime):
-    """Seats held by a waitlist offer count as taken until the offer is accepted, declined or expired.
-
-    Every offered entry holds, even a little past `hold_until`: the housekeeping job expires it
-    within a minute, and until then nobody else is promised the seat (accepting checks the deadline).
-    """
-    return select(WaitlistEntry.starts_at, WaitlistEntry.ends_at, WaitlistEntry.party_size).where(
-        WaitlistEntry.resource_id == resource.id,
-        WaitlistEntry.status == "offered",
-        WaitlistEntry.starts_at < hi,
-        WaitlistEntry.ends_at > lo,
-    )
+# Built once with bound parameters: constructing the statements cost as much as running them.
+_BOOKED = select(literal("booking"), Booking.starts_at, Booking.ends_at, Booking.party_size,
+                 null().cast(String)).where(
+    Booking.resource_id == bindparam("resource_id"),
+    Booking.starts_at > bindparam("scan_from"),
+    Booking.starts_at < bindparam("hi"),
+    Booking.ends_at > bindparam("lo"),
+    Booking.status.in_(ACTIVE_STATUSES),
+)
+# Seats held by a waitlist offer count as taken until the offer is accepted, declined or expired.
+# Every offered entry holds, even a little past `hold_until`: the housekeeping job expires it
+# within a minute, and until then nobody else is promised the seat (accepting checks the deadline).
+_HELD = select(literal("hold"), WaitlistEntry.starts_at, WaitlistEntry.ends_at, WaitlistEntry.party_size,
+               null().cast(String)).where(
+    WaitlistEntry.resource_id == bindparam("resource_id"),
+    WaitlistEntry.status == "offered",
+    WaitlistEntry.starts_at < bindparam("hi"),
+    WaitlistEntry.ends_at > bindparam("lo"),
+)
+_CLOSED = select(literal("closure"), Closure.starts_at, Closure.ends_at, literal(0), Closure.reason).where(
+    or_(Closure.resource_id == bindparam("resource_id"), Closure.resource_id.is_(None)),
+    Closure.starts_at < bindparam("end"),
+    Closure.ends_at > bindparam("start"),
+)
+_USES = union_all(_BOOKED, _HELD)
+_AROUND = union_all(_BOOKED, _HELD, _CLOSED)
 
 
 def peak_seats(uses: list[Use], start: datetime, end: datetime) -> int:

@@ -72,12 +72,15 @@ def check_timing(resource: Resource, resident: Resident, start: datetime, end: d
         raise errors.TooFar(f"最多可提前 {days} 天预约 / book at most {days} days ahead", window_days=days)
 
 
-def check_open(session: Session, resource: Resource, start: datetime, end: datetime, ctx: Context) -> None:
+def check_open(session: Session, resource: Resource, start: datetime, end: datetime, ctx: Context,
+               closures: list | None = None) -> None:
+    """Holidays, closures (looked up unless given) and opening hours."""
     local_day = start.astimezone(ctx.tz).date()
     holiday = opening.public_holiday(local_day)
     if holiday and ctx.centre.close_on_public_holidays:
         raise errors.Closed(f"{holiday}，中心休息 / Closed for a public holiday", reason=holiday)
-    closures = opening.closures_overlapping(session, resource.id, start, end)
+    if closures is None:
+        closures = opening.closures_overlapping(session, resource.id, start, end)
     if closures:
         raise errors.Closed(f"闭馆：{closures[0].reason} / Closed: {closures[0].reason}", reason=closures[0].reason)
     periods = opening.opening_periods(resource, local_day, ctx.centre, ctx.tz)
@@ -108,8 +111,11 @@ def check_quota(session: Session, resource: Resource, resident: Resident, start:
         )
 
 
-def check_room(session: Session, resource: Resource, start: datetime, end: datetime, party_size: int) -> None:
-    uses = occupancy.uses_between(session, resource, start, end)
+def check_room(session: Session, resource: Resource, start: datetime, end: datetime, party_size: int,
+               uses: list | None = None) -> None:
+    """Seats (shared space) or the space itself with its buffers (exclusive); uses looked up unless given."""
+    if uses is None:
+        uses = occupancy.uses_between(session, resource, start, end)
     if occupancy.seats_free(resource, uses, start, end) >= party_size:
         return
     if resource.exclusive:
@@ -131,6 +137,7 @@ def check_all(session: Session, req: Request, ctx: Context) -> None:
     check_shape(req.resource, req.start, req.end, req.party_size)
     check_eligible(req.resource, req.resident, ctx)
     check_timing(req.resource, req.resident, req.start, req.end, ctx)
-    check_open(session, req.resource, req.start, req.end, ctx)
+    near = occupancy.around(session, req.resource, req.start, req.end)
+    check_open(session, req.resource, req.start, req.end, ctx, near.closures)
     check_quota(session, req.resource, req.resident, req.start, ctx)
-    check_room(session, req.resource, req.start, req.end, req.party_size)
+    check_room(session, req.resource, req.start, req.end, req.party_size, near.uses)

@@ -1,6 +1,7 @@
 """API: spaces, their availability, residents and closures."""
 from flask import Blueprint, jsonify, request
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from models import Closure, Resource, db
 from services import access, availability, residents
@@ -29,7 +30,7 @@ def list_resources():
 @bp.get("/resources/<int:resource_id>/availability")
 def resource_availability(resource_id: int):
     actor = current_actor()
-    resource = db.session.get(Resource, resource_id)
+    resource = db.session.get(Resource, resource_id, options=[joinedload(Resource.hours)])
     if resource is None or not resource.active:
         raise NotFound("找不到该空间 / No such space")
     ctx = rule_context(actor)
