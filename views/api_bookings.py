@@ -55,12 +55,15 @@ def create_booking():
         begin_read(db.session)  # the nearest free slots are advice: look them up without the lock
         booking.offer_alternatives(db.session, err, ctx)
         raise
-    db.session.commit()
+    # Serialised before the commit: afterwards every attribute would be re-read under a new lock.
     if rrule is None:
-        return jsonify(booking_json(made)), 201
-    return jsonify({"series_id": result.series.id, "bookings": [booking_json(b) for b in result.bookings],
-                    "skipped": [{"start": iso(s["start"]), "code": s["code"], "message": s["message"]}
-                                for s in result.skipped]}), 201
+        answer = booking_json(made)
+    else:
+        answer = {"series_id": result.series.id, "bookings": [booking_json(b) for b in result.bookings],
+                  "skipped": [{"start": iso(s["start"]), "code": s["code"], "message": s["message"]}
+                              for s in result.skipped]}
+    db.session.commit()
+    return jsonify(answer), 201
 
 
 def _visible_bookings_query(actor: access.Actor):
@@ -120,8 +123,9 @@ def cancel_booking(booking_id: int):
     begin_write(db.session)
     target = access.visible_booking(db.session, actor, booking_id)
     booking.cancel(db.session, target, actor, now(), text_field(data, "reason"), following=scope == "following")
+    answer = booking_json(target)
     db.session.commit()
-    return jsonify(booking_json(target))
+    return jsonify(answer)
 
 
 @bp.post("/bookings/<int:booking_id>/check-in")
@@ -132,8 +136,9 @@ def check_in_booking(booking_id: int):
     begin_write(db.session)
     target = access.visible_booking(db.session, actor, booking_id)
     booking.check_in(db.session, target, actor, now())
+    answer = booking_json(target)
     db.session.commit()
-    return jsonify(booking_json(target))
+    return jsonify(answer)
 
 
 @bp.post("/bookings/<int:booking_id>/no-show")
@@ -144,6 +149,7 @@ def no_show_booking(booking_id: int):
     begin_write(db.session)
     target = access.visible_booking(db.session, actor, booking_id)
     booking.mark_no_show(target, actor, now())
+    answer = booking_json(target)
     db.session.commit()
-    return jsonify(booking_json(target))
+    return jsonify(answer)
 
