@@ -131,3 +131,24 @@ def test_unknown_route_and_object_answer_404_json(centre):
     assert centre.get("/bookings/999999").json["error"]["code"] == "not_found"
     assert centre.get("/nothing-here").status_code == 404
     assert count_bookings(centre) == 0
+
+
+def audit_trail(centre) -> list[tuple]:
+    from models import AuditEntry
+    with centre.app.app_context():
+        return [(e.action, e.object_type, e.object_id) for e in db.session.query(AuditEntry).order_by(AuditEntry.id)]
+
+
+def test_reads_and_changes_of_counselling_bookings_are_audited_but_library_visits_are_not(centre):
+    counselling = centre.post("/bookings", booking_body(centre)).json
+    library = centre.post("/bookings", booking_body(centre, resource_id=centre.ids["library"])).json
+    centre.get(f"/bookings/{counselling['id']}", role="operator")
+    centre.get(f"/bookings/{library['id']}")
+    centre.post(f"/bookings/{counselling['id']}/cancel", {"reason": "改期"})
+    assert audit_trail(centre) == [("create", "booking", counselling["id"]), ("read", "booking", counselling["id"]),
+                                   ("change", "booking", counselling["id"])]
+
+
+def test_searching_residents_is_audited_per_record_shown(centre):
+    found = centre.get("/residents?q=周丽娟").json
+    assert [("read", "resident", r["id"]) for r in found] == audit_trail(centre)

@@ -3,13 +3,13 @@ from flask import Blueprint, jsonify, request
 from sqlalchemy import or_, select
 
 from models import CHANNELS, STATUSES, Booking, Resource, db
-from services import access, booking
+from services import access, audit, booking
 from services.clock import parse_instant
 from services.database import begin_read, begin_write
 from services.errors import Invalid, RuleViolation
 from services.rules import Request
 
-from .api_common import booking_json, current_actor, iso, now, rule_context
+from .api_common import audit_api, booking_json, current_actor, iso, now, rule_context
 from .api_input import bool_field, centre_tz, instant_field, int_field, json_body, query_int, text_field
 from .transactions import reads_first
 
@@ -55,6 +55,7 @@ def create_booking():
         begin_read(db.session)  # the nearest free slots are advice: look them up without the lock
         booking.offer_alternatives(db.session, err, ctx)
         raise
+    audit_api(actor, audit.CREATE, bookings=[made] if rrule is None else result.bookings)
     # Serialised before the commit: afterwards every attribute would be re-read under a new lock.
     if rrule is None:
         answer = booking_json(made)
@@ -94,13 +95,19 @@ def list_bookings():
             raise Invalid("status", f"status 只能是 {', '.join(STATUSES)} / status must be one of "
                                     f"{', '.join(STATUSES)}", status=400)
         stmt = stmt.where(Booking.status == status)
-    rows = db.session.scalars(stmt.order_by(Booking.starts_at, Booking.id).limit(LIST_LIMIT))
-    return jsonify([booking_json(b) for b in rows])
+    rows = list(db.session.scalars(stmt.order_by(Booking.starts_at, Booking.id).limit(LIST_LIMIT)))
+    answer = [booking_json(b) for b in rows]
+    audit_api(actor, audit.READ, bookings=rows)
+    return jsonify(answer)
 
 
 @bp.get("/bookings/<int:booking_id>")
 def get_booking(booking_id: int):
-    return jsonify(booking_json(access.visible_booking(db.session, current_actor(), booking_id)))
+    actor = current_actor()
+    found = access.visible_booking(db.session, actor, booking_id)
+    answer = booking_json(found)
+    audit_api(actor, audit.READ, bookings=[found])
+    return jsonify(answer)
 
 
 def _reason() -> str | None:
@@ -122,7 +129,9 @@ def cancel_booking(booking_id: int):
         raise Invalid("scope", "scope 只能是 occurrence 或 following / scope must be occurrence or following")
     begin_write(db.session)
     target = access.visible_booking(db.session, actor, booking_id)
-    booking.cancel(db.session, target, actor, now(), text_field(data, "reason"), following=scope == "following")
+    cancelled = booking.cancel(db.session, target, actor, now(), text_field(data, "reason"),
+                               following=scope == "following")
+    audit_api(actor, audit.CHANGE, bookings=cancelled)
     answer = booking_json(target)
     db.session.commit()
     return jsonify(answer)
@@ -136,6 +145,7 @@ def check_in_booking(booking_id: int):
     begin_write(db.session)
     target = access.visible_booking(db.session, actor, booking_id)
     booking.check_in(db.session, target, actor, now())
+    audit_api(actor, audit.CHANGE, bookings=[target])
     answer = booking_json(target)
     db.session.commit()
     return jsonify(answer)
@@ -149,6 +159,7 @@ def no_show_booking(booking_id: int):
     begin_write(db.session)
     target = access.visible_booking(db.session, actor, booking_id)
     booking.mark_no_show(target, actor, now())
+    audit_api(actor, audit.CHANGE, bookings=[target])
     answer = booking_json(target)
     db.session.commit()
     return jsonify(answer)

@@ -5,9 +5,10 @@ from flask import current_app
 from flask_login import current_user
 
 from models import Booking, Resident, Resource, db, utcnow
-from services import centre
+from services import audit, centre
 from services.access import Actor, actor_for
 from services.clock import to_local_iso
+from services.database import begin_write
 from services.errors import Unauthenticated
 from services.rules import Context
 
@@ -51,3 +52,21 @@ def booking_json(b: Booking) -> dict:
             "end": iso(b.ends_at), "party_size": b.party_size, "status": b.status, "series_id": b.series_id,
             "channel": b.channel, "note": b.note, "cancel_reason": b.cancel_reason,
             "checked_in_at": iso(b.checked_in_at)}
+
+
+def audit_api(actor: Actor, action: str, bookings=(), residents=()) -> None:
+    """Record who read or changed counselling-type bookings and residents' records (PIPL art. 51).
+
+    A read's entries are written in a short write transaction of their own; callers serialise first,
+    since committing expires what was loaded.
+    """
+    entries = [("booking", b.id) for b in bookings if b.resource.sensitive]
+    entries += [("resident", r.id) for r in residents]
+    if not entries:
+        return
+    if action == audit.READ:
+        begin_write(db.session)
+    for object_type, object_id in entries:
+        audit.record(db.session, actor.user_id, action, object_type, object_id, now())
+    if action == audit.READ:
+        db.session.commit()

@@ -4,11 +4,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from models import Closure, Resource, db
-from services import access, availability, residents
+from services import access, audit, availability, residents
 from services.clock import parse_day
 from services.errors import Invalid, NotFound
 
-from .api_common import current_actor, iso, now, resident_json, resource_json, rule_context
+from .api_common import audit_api, current_actor, iso, now, resident_json, resource_json, rule_context
 from .api_input import bool_field, centre_tz, day_field, instant_field, int_field, json_body, text_field
 
 bp = Blueprint("api_people", __name__, url_prefix="/api/v1")
@@ -42,17 +42,22 @@ def resource_availability(resource_id: int):
 
 @bp.get("/residents")
 def list_residents():
-    access.require_staff(current_actor())
+    actor = current_actor()
+    access.require_staff(actor)
     q = request.args.get("q")
     if q is not None and len(q) > 100:
         raise Invalid("q", "搜索词太长 / the search text is too long", status=400)
     today = now().astimezone(centre_tz()).date()
-    return jsonify([resident_json(r, today) for r in residents.search(db.session, q)])
+    found = residents.search(db.session, q)
+    answer = [resident_json(r, today) for r in found]
+    audit_api(actor, audit.READ, residents=found)
+    return jsonify(answer)
 
 
 @bp.post("/residents")
 def create_resident():
-    access.require_staff(current_actor())
+    actor = current_actor()
+    access.require_staff(actor)
     data = json_body()
     new = residents.NewResident(
         name=text_field(data, "name", required=True, max_length=80),
@@ -65,8 +70,10 @@ def create_resident():
     )
     today = now().astimezone(centre_tz()).date()
     resident = residents.register(db.session, new, today)
+    audit_api(actor, audit.CREATE, residents=[resident])
+    answer = resident_json(resident, today)
     db.session.commit()
-    return jsonify(resident_json(resident, today)), 201
+    return jsonify(answer), 201
 
 
 @bp.post("/closures")
@@ -95,6 +102,8 @@ def get_resident(resident_id: int):
     resident = residents.find(db.session, resident_id) if access.may_see_resident(actor, resident_id) else None
     if resident is None:
         raise NotFound()
-    return jsonify(resident_json(resident, now().astimezone(centre_tz()).date()))
+    answer = resident_json(resident, now().astimezone(centre_tz()).date())
+    audit_api(actor, audit.READ, residents=[resident])
+    return jsonify(answer)
 
 
