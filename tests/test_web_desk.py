@@ -9,8 +9,9 @@ from tests.web_world import TOMORROW, build
 
 
 @pytest.fixture
-def world(tmp_path):
-    return build(f"sqlite:///{tmp_path / 'web.db'}")
+def world(any_db_url):
+    """The desk's pages run on SQLite and on PostgreSQL."""
+    return build(any_db_url)
 
 
 def _book(world, client, **fields):
