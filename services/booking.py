@@ -53,15 +53,15 @@ def _insert(session: Session, req: Request, actor: Actor, ctx: Context, channel:
         exclusive=req.resource.exclusive, channel=channel, booked_by_id=actor.user_id, note=note,
         created_at=ctx.now, updated_at=ctx.now,
     )
-    session.add(booking)
     if session.get_bind().dialect.name != "postgresql":  # only PostgreSQL has the constraint to trip
+        session.add(booking)
         session.flush()
         return booking
     try:
-        with session.begin_nested():
+        with session.begin_nested():  # rolling back the savepoint also drops the refused row
+            session.add(booking)
             session.flush()
     except IntegrityError:  # the PostgreSQL exclusion constraint: someone was faster
-        session.expunge(booking)
         err = errors.Conflict()
         err.request = req
         raise err from None
@@ -73,7 +73,7 @@ def offer_alternatives(session: Session, err: errors.RuleViolation, ctx: Context
 
     Separate from booking so callers can compute them after releasing the write lock.
     """
-    req = getattr(err, "request", None)
+    req = err.request
     if req is not None and isinstance(err, errors.Conflict | errors.CapacityExceeded):
         found = availability.alternatives(session, req.resource, req.start, req.end, req.party_size, ctx)
         err.details["alternatives"] = [{"start": s, "end": e} for s, e in found]

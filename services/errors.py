@@ -40,9 +40,10 @@ class InvalidState(DomainError):
 
 
 class RuleViolation(DomainError):
-    """A booking rule refused the request (409)."""
+    """A booking rule refused the request (409); `request` is the refused booking request, if any."""
 
     status = 409
+    request = None
 
 
 class Conflict(RuleViolation):

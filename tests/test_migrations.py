@@ -52,3 +52,24 @@ def test_postgresql_refuses_overlapping_exclusive_bookings_by_itself(tmp_path):
         with pytest.raises(IntegrityError):
             insert(30)
         db.session.rollback()
+
+
+@pytest.mark.postgres
+def test_a_booking_that_trips_the_exclusion_constraint_is_a_conflict_not_an_error(tmp_path):
+    """Should a check ever miss an overlap, the constraint's refusal reaches the caller as a 409 conflict."""
+    from services import booking, errors
+    from services.rules import Request
+    from tests.factories import DESK, context
+
+    app = make_app(database_url("postgresql", tmp_path))
+    with app.app_context():
+        room, person = space(db.session), resident(db.session)
+        start = datetime(2026, 11, 24, 2, tzinfo=UTC)
+        db.session.add(Booking(resource_id=room.id, resident_id=person.id, starts_at=start,
+                               ends_at=start + timedelta(hours=1), exclusive=True, status="confirmed"))
+        db.session.flush()
+        overlapping = Request(room, person, start + timedelta(minutes=30), start + timedelta(minutes=90))
+        with pytest.raises(errors.Conflict):
+            booking._insert(db.session, overlapping, DESK, context(db.session), "desk", None)
+        assert db.session.query(Booking).count() == 1, "the session stays usable after the refusal"
+        db.session.rollback()
