@@ -98,6 +98,17 @@ def _wait_for(process: subprocess.Popen, text: str, seconds: float = 90) -> None
     pytest.fail(f"no {text!r} from the scheduler (exit {process.poll()}): {''.join(seen[-20:])}")
 
 
+def _stop(process: subprocess.Popen, how: int = signal.SIGTERM) -> None:
+    """Signal the scheduler and wait for it; never leave one running behind a failed test."""
+    process.send_signal(how)
+    try:
+        process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        pytest.fail(f"the scheduler did not stop on signal {how}")
+
+
 @pytest.mark.slow
 def test_a_second_scheduler_exits_with_a_clear_message_and_the_lock_dies_with_the_first(any_db_url):
     app = make_app(any_db_url)
@@ -112,25 +123,28 @@ def test_a_second_scheduler_exits_with_a_clear_message_and_the_lock_dies_with_th
         _wait_for(first, "Scheduler started")
         _wait_for(first, "job deliver_outbox: 1")
         second = _flask("run-scheduler", url=any_db_url)
-        _, err = second.communicate(timeout=60)
+        try:
+            _, err = second.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            second.kill()
+            second.communicate()
+            raise
         assert second.returncode == 1
         assert "Another scheduler is already running" in err and "另一个定时任务进程正在运行" in err
     finally:
-        first.send_signal(signal.SIGTERM)
-        first.communicate(timeout=60)
+        _stop(first)
     assert first.returncode == 0
     third = _flask("run-scheduler", url=any_db_url)
     try:
         _wait_for(third, "Scheduler started")
     finally:
-        third.kill()  # even a hard kill releases the lock: the next start must not be refused
-        third.communicate(timeout=60)
+        _stop(third, signal.SIGKILL)  # even a hard kill releases the lock: the next start must not be refused
     fourth = _flask("run-scheduler", url=any_db_url)
     try:
         _wait_for(fourth, "Scheduler started")
     finally:
-        fourth.send_signal(signal.SIGTERM)
-        fourth.communicate(timeout=60)
+        _stop(fourth)
+    assert fourth.returncode == 0
     with app.app_context():
         [reminder] = messages(db.session, kind="reminder_2h")
         assert reminder.status == "sent"

@@ -4,15 +4,18 @@ APScheduler 3.x in this process only, never in create_app or web workers: its jo
 shared between processes. Jobs live in code (services.jobs) with explicit ids; their state lives in
 our tables, so nothing is pickled and a restart loses nothing.
 """
+import contextlib
 import logging
 import signal
-import sys
+import threading
 import time
 from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import click
+from apscheduler.events import EVENT_SCHEDULER_STARTED
+from apscheduler.schedulers import SchedulerNotRunningError
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask, current_app
 from flask.cli import with_appcontext
@@ -71,6 +74,34 @@ def _take_lock(app: Flask, wait: bool):
     return lock
 
 
+def _stop_on_signals(scheduler: BlockingScheduler) -> None:
+    """SIGTERM (systemd, Procfile runners) and Ctrl-C stop the scheduler cleanly.
+
+    The handler only sets an event; a watcher thread does the shutting down. Raising SystemExit
+    from the handler can be swallowed (APScheduler catches BaseException while submitting jobs), and
+    calling shutdown() inside the handler can deadlock on a lock the interrupted main thread holds.
+    """
+    requested = threading.Event()
+
+    def watch():
+        requested.wait()
+        while not scheduler.running:  # a signal during start-up: stop as soon as it is running
+            time.sleep(0.05)
+        with contextlib.suppress(SchedulerNotRunningError):
+            scheduler.shutdown(wait=False)
+
+    threading.Thread(target=watch, name="signal-watcher", daemon=True).start()
+    scheduler.add_listener(lambda _event: click.echo(
+        f"定时任务已启动，共 {len(jobs.JOBS)} 项 / Scheduler started with {len(jobs.JOBS)} jobs", err=True),
+        EVENT_SCHEDULER_STARTED)
+    def on_signal(*_):
+        if not requested.is_set():  # is_set takes no lock: a second signal cannot block on the first
+            requested.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+
+
 @click.command("run-scheduler")
 @with_appcontext
 @click.option("--wait", is_flag=True, help="Wait for a running scheduler to stop instead of exiting.")
@@ -80,14 +111,9 @@ def run_scheduler(wait: bool):
     app = current_app._get_current_object()
     lock = _take_lock(app, wait)
     scheduler = build_scheduler(app)
-    # systemd and Procfile runners stop us with SIGTERM: leave through the same door as Ctrl-C.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    click.echo(f"定时任务已启动，共 {len(jobs.JOBS)} 项 / Scheduler started with {len(jobs.JOBS)} jobs", err=True)
+    _stop_on_signals(scheduler)
     try:
-        scheduler.start()
-    except (KeyboardInterrupt, SystemExit):
-        if scheduler.running:
-            scheduler.shutdown(wait=True)  # let a job in flight finish its short transaction
+        scheduler.start()  # returns once a signal has shut it down; jobs in flight finish first
     finally:
         lock.release()
         click.echo("定时任务已停止 / Scheduler stopped", err=True)
