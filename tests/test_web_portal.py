@@ -4,7 +4,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from models import Booking, db
+from models import Booking, WaitlistEntry, db
 from tests.web_world import TOMORROW, build
 
 
@@ -80,3 +80,17 @@ def test_a_resident_cannot_cancel_someone_elses_booking_by_posting(world):
     assert world.post(client, f"/my/bookings/{world.ids['their_booking']}/cancel").status_code == 404
     with world.app.app_context():
         assert db.session.get(Booking, world.ids["their_booking"]).status == "confirmed"
+
+
+def test_a_full_slot_offers_the_waitlist_and_joining_puts_the_resident_in_line(world):
+    client = world.client("resident")
+    space = world.ids["library"]  # two seats; the ward holds one at 10:00
+    world.post(client, f"/my/book/{space}/confirm?for={world.ids['parent']}", {"start": f"{TOMORROW}T10:00"})
+    page = client.get(f"/my/book/{space}?for={world.ids['mother']}&date={TOMORROW}").get_data(as_text=True)
+    assert "已满的时段可以候补" in page and "候补 10:00" in page
+    joined = world.post(client, "/my/waitlist", {"resource_id": space, "for": world.ids["mother"],
+                                                "start": f"{TOMORROW}T10:00"})
+    assert joined.status_code == 302
+    with world.app.app_context():
+        entry = db.session.scalar(select(WaitlistEntry).where(WaitlistEntry.resident_id == world.ids["mother"]))
+        assert entry.resource_id == space and entry.status == "waiting"
