@@ -11,13 +11,13 @@ import argparse
 import random
 import sys
 import tempfile
-import time
 from datetime import date
 from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.load import best_of  # noqa: E402
 from models import SERVICE_TYPES  # noqa: E402
 from services.circle import COMBOS, Place, Point, Settings, compute  # noqa: E402
 from services.geo import LocalFrame  # noqa: E402
@@ -61,27 +61,19 @@ def lattice(side: int, rng: random.Random):
     return nodes, edges
 
 
-def best_of(runs: int, fn) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
 
 def bench_compute(sizes: list[int], runs: int) -> None:
     rng = random.Random(15)
     nodes, edges = lattice(101, rng)  # 10,201 nodes, 20,200 edges
     print(f"walking network: {len(nodes):,} nodes, {len(edges):,} edges")
-    build = best_of(runs, lambda: build_network(nodes, edges, FRAME))
+    build = best_of(lambda: build_network(nodes, edges, FRAME), runs)
     network = build_network(nodes, edges, FRAME)
     print(f"building the graph and its snapping index: {build:.3f} s (once per request, not per type)")
     print(f"{'buildings':>9} {'points':>6} {'straight s':>10} {'network s':>10} {'gaps':>7}")
     for n in sizes:
         places, points = synthetic_places(n, rng), synthetic_points(max(2, n // 100), rng)
-        straight = best_of(runs, partial(compute, DAY, places, points, Settings()))
-        on_net = best_of(runs, partial(compute, DAY, places, points, Settings(), network))
+        straight = best_of(partial(compute, DAY, places, points, Settings()), runs)
+        on_net = best_of(partial(compute, DAY, places, points, Settings(), network), runs)
         gaps = len(compute(DAY, places, points, Settings(), network).gaps)
         print(f"{n:>9,} {len(points):>6} {straight:>10.3f} {on_net:>10.3f} {gaps:>7,}")
 
@@ -111,12 +103,12 @@ def bench_http(n: int, runs: int) -> None:
             token = accounts.create_token(db.session, user)
             db.session.commit()
         client, headers = app.test_client(), {"Authorization": f"Bearer {token}"}
-        plain = best_of(runs * 5, lambda: client.get("/plain"))
+        plain = best_of(lambda: client.get("/plain"), runs * 5)
         for label in ("straight line", "walking network"):
             if label == "walking network":
                 with app.app_context():
                     store_lattice(db.session, rng)
-            circle = best_of(runs, lambda: client.get("/api/v1/service-circle?date=2026-11-23", headers=headers))
+            circle = best_of(lambda: client.get("/api/v1/service-circle?date=2026-11-23", headers=headers), runs)
             answer = client.get("/api/v1/service-circle?date=2026-11-23", headers=headers)
             assert answer.status_code == 200, answer.get_data(as_text=True)[:300]
             print(f"HTTP, {n:,} buildings, {n * 3:,} residents (SQLite), {label}: GET /service-circle "

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import create_app  # noqa: E402
+from bench.load import best_of  # noqa: E402
 from models import Booking, OpeningHours, Resident, Resource, WaitlistEntry, db  # noqa: E402
 from services import accounts, jobs, occupancy  # noqa: E402
 from services.scheduler_settings import settings_from  # noqa: E402
@@ -30,14 +31,6 @@ TZ = ZoneInfo("Asia/Shanghai")
 TUESDAY = date(2026, 11, 24)
 EVENING = datetime.combine(TUESDAY - timedelta(days=1), clock(18), TZ)
 
-
-def best(fn, runs: int = 5) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def seed(n: int) -> int:
@@ -85,18 +78,18 @@ def main() -> None:
             print(f"one run with {n} reminders due: {busy:.2f} s "
                   f"(queued {done['queue_reminders']}, sent {done['deliver_outbox']}; "
                   f"{done['deliver_outbox'] / busy:.0f} messages/s)")
-            idle = best(lambda: jobs.run_all(db.session, EVENING + timedelta(minutes=1), settings), runs=3)
+            idle = best_of(lambda: jobs.run_all(db.session, EVENING + timedelta(minutes=1), settings), runs=3)
             print(f"idle tick (nothing due, {n} bookings tomorrow): {idle * 1000:.0f} ms")
             hall = db.session.get(Resource, hall_id)
             lo = datetime.combine(TUESDAY, clock(10), TZ)
-            with_holds = best(lambda: occupancy.uses_between(db.session, hall, lo, lo + timedelta(hours=1)), 50)
-            holds_only = best(lambda: occupancy.held_between(db.session, hall, lo, lo + timedelta(hours=1)), 50)
+            with_holds = best_of(lambda: occupancy.uses_between(db.session, hall, lo, lo + timedelta(hours=1)), 50)
+            holds_only = best_of(lambda: occupancy.held_between(db.session, hall, lo, lo + timedelta(hours=1)), 50)
             print(f"uses_between: {with_holds * 1e6:.0f} µs, of which the holds query {holds_only * 1e6:.0f} µs "
                   f"({holds_only / with_holds:.0%})")
         client = app.test_client()
         headers = {"Authorization": f"Bearer {token}"}
-        plain_t = best(lambda: client.get("/plain"), 30)
-        avail_t = best(lambda: client.get(f"/api/v1/resources/{hall_id}/availability?date={TUESDAY}",
+        plain_t = best_of(lambda: client.get("/plain"), 30)
+        avail_t = best_of(lambda: client.get(f"/api/v1/resources/{hall_id}/availability?date={TUESDAY}",
                                           headers=headers), 30)
         print(f"GET availability (holds counted): {avail_t * 1000:.1f} ms = {avail_t / plain_t:.1f}× a plain endpoint "
               f"({plain_t * 1000:.2f} ms)")
