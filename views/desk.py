@@ -16,6 +16,7 @@ from .board_cache import board_table
 from .navigation import add_nav_link
 from .pages import ctx_for, day_arg, int_arg, local_instant, or_404, page_actor, readable, today
 from .roles import staff_required
+from .transactions import writes_on_read
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
 DURATIONS = (30, 60, 90, 120, 180)
@@ -119,6 +120,7 @@ def _visible(booking_id: int) -> Booking:
 
 
 @bp.get("/bookings/<int:booking_id>")
+@writes_on_read  # it records the read in the audit trail
 @staff_required
 def booking_detail(booking_id: int):
     target = _visible(booking_id)
@@ -169,6 +171,7 @@ def cancel(booking_id: int):
 
 
 @bp.get("/roster")
+@writes_on_read  # it records the read in the audit trail
 @staff_required
 def roster():
     day = day_arg()

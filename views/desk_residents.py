@@ -12,6 +12,7 @@ from services.errors import DomainError, Invalid
 from .api_common import now
 from .pages import or_404, page_actor, readable, today
 from .roles import staff_required
+from .transactions import writes_on_read
 
 bp = Blueprint("desk_residents", __name__, url_prefix="/desk/residents")
 RECENT_BOOKINGS = 30
@@ -69,6 +70,7 @@ def new_post():
 
 
 @bp.get("/<int:resident_id>")
+@writes_on_read  # it records the read in the audit trail
 @staff_required
 def record(resident_id: int):
     person = or_404(db.session.get(Resident, resident_id))

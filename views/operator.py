@@ -13,6 +13,7 @@ from .api_common import now
 from .navigation import add_nav_link
 from .pages import ctx_for, day_arg, int_arg, local_instant, page_actor, today
 from .roles import operator_required
+from .transactions import writes_on_read
 
 bp = Blueprint("operator", __name__, url_prefix="/operator")
 UPCOMING_CLOSURES = 50
@@ -31,6 +32,7 @@ def _our_spaces() -> list[Resource]:
 
 
 @bp.get("")
+@writes_on_read  # it records the read in the audit trail
 @operator_required
 def schedule():
     day = day_arg()

@@ -11,6 +11,7 @@ from .api_common import now
 from .navigation import add_nav_link
 from .pages import int_arg, readable
 from .roles import staff_required
+from .transactions import writes_on_read
 
 bp = Blueprint("outreach_pages", __name__)
 METHODS = {"phone": "电话 / phone", "visit": "上门 / visit", "at_centre": "来中心 / at the centre",
@@ -35,6 +36,7 @@ def _rows():
 
 
 @bp.get("/desk/outreach")
+@writes_on_read  # it records the read in the audit trail
 @staff_required
 def index():
     rows, settings = _rows()
@@ -45,6 +47,7 @@ def index():
 
 
 @bp.get("/desk/outreach.csv")
+@writes_on_read  # it records the read in the audit trail
 @staff_required
 def download():
     rows, settings = _rows()

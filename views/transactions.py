@@ -16,8 +16,20 @@ def reads_first(view):
     return view
 
 
+def writes_on_read(view):
+    """A GET view that writes too (an audit entry) begins as a write.
+
+    SQLite cannot upgrade a read transaction once another process has committed since it began:
+    the write fails at once with "database is locked", whatever the busy timeout.
+    """
+    view.writes_on_read = True
+    return view
+
+
 def _starts_as_read() -> bool:
     view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "writes_on_read", False):
+        return False
     return request.method in READ_METHODS or getattr(view, "reads_first", False)
 
 

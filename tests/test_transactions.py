@@ -1,0 +1,56 @@
+"""How each request's transaction begins on SQLite: reads deferred, writes with the lock taken up front."""
+import sqlite3
+
+import pytest
+from sqlalchemy import event
+
+from models import db
+from tests.web_world import TOMORROW, build
+
+
+@pytest.fixture
+def world(tmp_path):
+    return build(f"sqlite:///{tmp_path / 'tx.db'}")
+
+
+def begins_during(world, request) -> list[str]:
+    seen: list[str] = []
+    with world.app.app_context():
+        engine = db.engine
+
+    def note(conn, cursor, statement, *args):
+        if statement.startswith("BEGIN"):
+            seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        request()
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    return seen
+
+
+def test_a_plain_page_read_begins_deferred_so_it_never_queues_for_the_write_lock(world):
+    desk = world.client("staff")
+    assert begins_during(world, lambda: desk.get(f"/desk?date={TOMORROW}")) == ["BEGIN"]
+
+
+def test_an_audited_page_read_begins_with_the_write_lock(world):
+    desk = world.client("staff")
+    begins = begins_during(world, lambda: desk.get(f"/desk/roster?resource_id={world.ids['room']}&date={TOMORROW}"))
+    assert begins and begins[0] == "BEGIN IMMEDIATE"
+
+
+def test_sqlite_refuses_to_upgrade_a_read_after_another_commit(tmp_path):
+    """Why audited reads must not begin deferred: the upgrade fails at once, whatever the busy timeout."""
+    path = tmp_path / "upgrade.db"
+    page, scheduler = (sqlite3.connect(path, isolation_level=None, timeout=5) for _ in range(2))
+    page.execute("PRAGMA journal_mode=WAL")
+    page.execute("CREATE TABLE audit (x)")
+    page.execute("BEGIN")
+    page.execute("SELECT * FROM audit").fetchall()
+    scheduler.execute("BEGIN IMMEDIATE")
+    scheduler.execute("INSERT INTO audit VALUES (1)")
+    scheduler.execute("COMMIT")
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        page.execute("INSERT INTO audit VALUES (2)")
