@@ -5,6 +5,8 @@ from zoneinfo import ZoneInfo
 from .errors import Invalid
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
+# Far enough for any birth date or booking; near enough that date arithmetic never overflows.
+MIN_YEAR, MAX_YEAR = 1900, 2200
 
 
 def parse_instant(value, field: str, tz: ZoneInfo) -> datetime:
@@ -15,6 +17,8 @@ def parse_instant(value, field: str, tz: ZoneInfo) -> datetime:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         raise Invalid(field, f"{field} 不是有效的时间 / {field} is not a valid ISO 8601 time") from None
+    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+        raise Invalid(field, f"{field} 的年份不合理 / {field} has an implausible year")
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=tz)
     return parsed.astimezone(UTC)
@@ -22,9 +26,12 @@ def parse_instant(value, field: str, tz: ZoneInfo) -> datetime:
 
 def parse_day(value, field: str) -> date:
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except (TypeError, ValueError):
         raise Invalid(field, f"{field} 需要日期 YYYY-MM-DD / {field} must be a date YYYY-MM-DD") from None
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise Invalid(field, f"{field} 的年份不合理 / {field} has an implausible year")
+    return day
 
 
 def local_day_bounds(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:

@@ -8,6 +8,11 @@ from .errors import Invalid
 
 MAX_OCCURRENCES = 104  # two years of weekly sessions
 ALLOWED_FREQS = ("DAILY", "WEEKLY", "MONTHLY")
+# Only parts that yield a date in every period: dateutil walks to year 9999 looking for dates
+# that can never exist (30 February), holding the booking lock all the while.
+ALLOWED_PARTS = {"FREQ", "INTERVAL", "COUNT", "UNTIL", "BYDAY", "WKST", "BYMONTHDAY"}
+EVERY_MONTH_DAYS = {str(d) for d in range(1, 29)} | {"-1"}
+MAX_INTERVAL = 12
 
 
 def occurrences(rrule: str, start: datetime, end: datetime, tz: ZoneInfo,
@@ -45,4 +50,12 @@ def _validated(rrule: str) -> str:
     parts = dict(p.split("=", 1) for p in text.split(";") if "=" in p)
     if parts.get("FREQ") not in ALLOWED_FREQS:
         raise Invalid("rrule", "FREQ 只能是 DAILY、WEEKLY 或 MONTHLY / FREQ must be DAILY, WEEKLY or MONTHLY")
+    unknown = set(parts) - ALLOWED_PARTS
+    if unknown:
+        raise Invalid("rrule", f"不支持的重复规则部分：{', '.join(sorted(unknown))} / unsupported RRULE parts: "
+                               f"{', '.join(sorted(unknown))}")
+    if "BYMONTHDAY" in parts and not set(parts["BYMONTHDAY"].split(",")) <= EVERY_MONTH_DAYS:
+        raise Invalid("rrule", "BYMONTHDAY 只能是 1–28 或 -1（月末）/ BYMONTHDAY must be 1–28 or -1 (the last day)")
+    if not parts.get("INTERVAL", "1").isdigit() or not 1 <= int(parts.get("INTERVAL", "1")) <= MAX_INTERVAL:
+        raise Invalid("rrule", f"INTERVAL 只能是 1 到 {MAX_INTERVAL} / INTERVAL must be 1 to {MAX_INTERVAL}")
     return text

@@ -1,5 +1,7 @@
 """Recurring bookings: every occurrence passes every rule; all-or-nothing unless told to skip."""
-from datetime import date, datetime, time, timedelta
+import time
+from datetime import date, datetime, timedelta
+from datetime import time as clock
 
 import pytest
 from sqlalchemy import select
@@ -14,7 +16,7 @@ TUESDAY = date(2026, 11, 24)
 
 
 def at(day: date, hour: int) -> datetime:
-    return datetime.combine(day, time(hour), TZ)
+    return datetime.combine(day, clock(hour), TZ)
 
 
 def series(session, room, person, start, rrule, skip=False, minutes=60):
@@ -80,7 +82,9 @@ def test_open_ended_rule_stops_at_the_booking_window(session):
     assert last <= NOW + timedelta(days=90) < last + timedelta(weeks=1)
 
 
-@pytest.mark.parametrize("rrule", ["FREQ=HOURLY;COUNT=3", "FREQ=WEEKLY;COUNT=500", "nonsense", "FREQ=WEEKLY;BYDAY=XX"])
+@pytest.mark.parametrize("rrule", ["FREQ=HOURLY;COUNT=3", "FREQ=WEEKLY;COUNT=500", "nonsense", "FREQ=WEEKLY;BYDAY=XX",
+                                   "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", "FREQ=MONTHLY;BYMONTHDAY=31",
+                                   "FREQ=MONTHLY;INTERVAL=0", "FREQ=YEARLY;COUNT=2", "FREQ=DAILY;BYSETPOS=1"])
 def test_unusable_rrule_is_invalid_and_names_the_field(session, rrule):
     with pytest.raises(errors.Invalid) as refused:
         series(session, space(session), resident(session), at(TUESDAY, 10), rrule)
@@ -97,3 +101,17 @@ def test_cancelling_the_rest_of_a_series_keeps_earlier_occurrences(session):
     result = series(session, space(session), resident(session), at(TUESDAY, 10), "FREQ=WEEKLY;COUNT=4")
     booking.cancel(session, result.bookings[2], DESK, NOW, reason="搬家", following=True)
     assert [b.status for b in result.bookings] == ["confirmed", "confirmed", "cancelled", "cancelled"]
+
+
+def test_a_rule_whose_dates_never_exist_is_refused_at_once(session):
+    """30 February never comes: dateutil would search until the year 9999 while the space stays locked."""
+    began = time.perf_counter()
+    with pytest.raises(errors.Invalid):
+        series(session, space(session), resident(session), at(TUESDAY, 10), "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30")
+    assert time.perf_counter() - began < 0.5
+
+
+def test_monthly_on_the_last_day_is_allowed(session):
+    result = series(session, space(session), resident(session), at(date(2026, 11, 30), 10),
+                    "FREQ=MONTHLY;BYMONTHDAY=-1;COUNT=2", skip=True)
+    assert [b.starts_at.astimezone(TZ).date() for b in result.bookings] == [date(2026, 11, 30), date(2026, 12, 31)]

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext
 
 from models import Booking, Resource, db
 from services import access, audit, booking, dayboard, residents
-from services.errors import DomainError, RuleViolation
+from services.errors import DomainError, Invalid, RuleViolation
 from services.rules import Request
 
 from .api_common import now
@@ -19,6 +19,7 @@ from .roles import staff_required
 from .transactions import writes_on_read
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
+MAX_MINUTES = 24 * 60
 DURATIONS = (30, 60, 90, 120, 180)
 REPEATS = (0, 2, 3, 4, 6, 8, 10, 12)
 # Stored in Chinese (the centre's records); shown in the reader's language.
@@ -85,6 +86,8 @@ def _request(form: dict) -> Request:
     person = booking.find_resident(db.session, form["resident_id"] or 0)
     start = local_instant(day_arg(), form["start"])
     minutes = form["minutes"] or space.slot_minutes
+    if minutes > MAX_MINUTES:
+        raise Invalid("minutes", "一次最多预约 24 小时 / at most 24 hours at a time")
     return Request(space, person, start, start + timedelta(minutes=minutes), form["party_size"])
 
 

@@ -44,6 +44,12 @@ def init_app(app: Flask) -> None:
         code = HTTP_CODES.get(err.code or 500, "error")
         return _answer(err.code or 500, {"code": code, "message": err.description})
 
+    @app.errorhandler(OverflowError)
+    def _overflow(err: OverflowError):
+        # A date or number so far out that arithmetic on it fails: the input is at fault, not us.
+        db.session.rollback()
+        return _answer(400, {"code": "invalid", "message": "日期或数值超出范围 / A date or number is out of range"})
+
     @app.errorhandler(Exception)
     def _unexpected(err: Exception):
         db.session.rollback()

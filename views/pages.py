@@ -63,6 +63,8 @@ def instant_arg(name: str) -> datetime:
         parsed = datetime.fromisoformat(raw)
     except ValueError:
         abort(400, description=_("时间格式不对"))
+    if abs((parsed.date() - today()).days) > MAX_DAYS_AWAY:
+        abort(400, description=_("日期超出范围"))
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=centre_tz())
 
 
