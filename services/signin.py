@@ -47,11 +47,25 @@ def find_user(session: Session, identifier: str) -> User | None:
 
 def sign_in(session: Session, identifier: str, password: str, ip: str | None, now: datetime) -> User:
     """The user, or WrongCredentials (recorded) / TooManyAttempts (the 6th failure in a minute)."""
+    user, keys = verify(session, identifier, password, ip, now)
+    return record_outcome(session, identifier, user, keys, now)
+
+
+def verify(session: Session, identifier: str, password: str, ip: str | None,
+           now: datetime) -> tuple[User | None, list[str]]:
+    """Reads and the password check only: the user if the password is right, and the rate-limit keys.
+
+    Kept apart from record_outcome so the slow hash runs outside any write lock.
+    """
     keys = login_limits.keys_for(identifier, ip)
     login_limits.check_allowed(session, keys, now)
     user = find_user(session, identifier)
     valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
-    if user is None or not valid:
+    return (user if user is not None and valid else None), keys
+
+
+def record_outcome(session: Session, identifier: str, user: User | None, keys: list[str], now: datetime) -> User:
+    if user is None:
         login_limits.record_failure(session, keys, now)
         raise WrongCredentials()
     login_limits.clear_account(session, identifier)

@@ -5,7 +5,8 @@ import pytest
 from sqlalchemy import event
 
 from models import db
-from tests.web_world import TOMORROW, build
+from tests.web_login import login
+from tests.web_world import LOGINS, PASSWORD, TOMORROW, build
 
 
 @pytest.fixture
@@ -54,3 +55,10 @@ def test_sqlite_refuses_to_upgrade_a_read_after_another_commit(tmp_path):
     scheduler.execute("COMMIT")
     with pytest.raises(sqlite3.OperationalError, match="locked"):
         page.execute("INSERT INTO audit VALUES (2)")
+
+
+def test_signing_in_checks_the_password_before_taking_the_write_lock(world):
+    client = world.app.test_client()
+    begins = begins_during(world, lambda: login(client, LOGINS["staff"], PASSWORD))
+    # The sign-in reads and hashes in a deferred transaction, then records the outcome under the lock.
+    assert begins[:2] == ["BEGIN", "BEGIN IMMEDIATE"]

@@ -9,12 +9,14 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from models import User, db
 from services import accounts, activation, signin
+from services.database import begin_write
 from services.errors import DomainError, Invalid
 from services.login_limits import TooManyAttempts
 
 from .api_common import now
 from .csrf import rotate_csrf_token
 from .extensions import login_manager
+from .transactions import reads_first
 
 bp = Blueprint("auth", __name__)
 login_manager.login_message = lazy_gettext("请先登录")
@@ -70,10 +72,13 @@ def login():
 
 
 @bp.post("/login")
+@reads_first
 def login_post():
     identifier = request.form.get("username", "")[:120]
     try:
-        user = signin.sign_in(db.session, identifier, request.form.get("password", ""), _client_ip(), now())
+        found, keys = signin.verify(db.session, identifier, request.form.get("password", ""), _client_ip(), now())
+        begin_write(db.session)  # the scrypt check above ran without holding the write lock
+        user = signin.record_outcome(db.session, identifier, found, keys, now())
     except (signin.WrongCredentials, TooManyAttempts) as err:
         db.session.commit()  # the failure must count even though the sign-in failed
         flash(_("尝试次数过多，请一分钟后再试") if err.status == 429 else _("手机号/用户名或密码不对，请再试一次"), "error")
