@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import ACTIVE_STATUSES, Booking, Centre, Resident, Resource
+from models import ACTIVE_STATUSES, Booking, Centre, Resident, Resource, WaitlistEntry
 
 from . import errors, occupancy, opening
 
@@ -89,26 +89,28 @@ def check_open(session: Session, resource: Resource, start: datetime, end: datet
 
 
 def check_quota(session: Session, resource: Resource, resident: Resident, start: datetime, ctx: Context) -> None:
+    """Active bookings, and seats held for the resident by waitlist offers, per space kind per week."""
     if resource.weekly_quota is None:
         return
     local = start.astimezone(ctx.tz)
     monday = (local - timedelta(days=local.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
-    used = session.scalar(
-        select(func.count(Booking.id))
-        .join(Resource, Booking.resource_id == Resource.id)
-        .where(
-            Booking.resident_id == resident.id,
-            Resource.kind == resource.kind,
-            Booking.status.in_(ACTIVE_STATUSES),
-            Booking.starts_at >= monday,
-            Booking.starts_at < monday + timedelta(days=7),
-        )
-    )
-    if used >= resource.weekly_quota:
+    week = (monday, monday + timedelta(days=7))
+    used = session.scalar(_count_in_week(Booking, Booking.status.in_(ACTIVE_STATUSES), resident, resource, week))
+    held = session.scalar(_count_in_week(WaitlistEntry, WaitlistEntry.status == "offered", resident, resource, week))
+    if used + held >= resource.weekly_quota:
         raise errors.QuotaExceeded(
             f"每人每周最多预约 {resource.weekly_quota} 次 / at most {resource.weekly_quota} bookings a week",
             weekly_quota=resource.weekly_quota,
         )
+
+
+def _count_in_week(model, live, resident: Resident, resource: Resource, week: tuple[datetime, datetime]):
+    return (
+        select(func.count(model.id))
+        .join(Resource, model.resource_id == Resource.id)
+        .where(model.resident_id == resident.id, Resource.kind == resource.kind, live,
+               model.starts_at >= week[0], model.starts_at < week[1])
+    )
 
 
 def check_room(session: Session, resource: Resource, start: datetime, end: datetime, party_size: int,

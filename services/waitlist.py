@@ -7,7 +7,7 @@ the space (occupancy.held_between), and each entry moves state by a conditional 
 import logging
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from models import ACTIVE_STATUSES, Booking, Resident, Resource, WaitlistEntry
@@ -20,6 +20,7 @@ from .scheduler_settings import Settings
 
 log = logging.getLogger("linli.jobs")
 LIVE = ("waiting", "offered")
+MAX_LIVE_ENTRIES = 5  # one resident must not be able to hold a space by queueing everywhere
 
 
 def join(session: Session, req: Request, actor: Actor, ctx: Context) -> WaitlistEntry:
@@ -29,6 +30,9 @@ def join(session: Session, req: Request, actor: Actor, ctx: Context) -> Waitlist
     rules.check_eligible(req.resource, req.resident, ctx)
     rules.check_timing(req.resource, req.resident, req.start, req.end, ctx)
     rules.check_open(session, req.resource, req.start, req.end, ctx)
+    rules.check_quota(session, req.resource, req.resident, req.start, ctx)
+    _require_full(session, req)
+    _require_room_in_line(session, req.resident.id)
     same = (WaitlistEntry.resource_id == req.resource.id, WaitlistEntry.resident_id == req.resident.id,
             WaitlistEntry.starts_at == req.start, WaitlistEntry.status.in_(LIVE))
     if session.scalar(select(WaitlistEntry.id).where(*same)):
@@ -42,6 +46,26 @@ def join(session: Session, req: Request, actor: Actor, ctx: Context) -> Waitlist
     session.add(entry)
     session.flush()
     return entry
+
+
+def _require_full(session: Session, req: Request) -> None:
+    """A free slot nobody waits for is booked, not queued for: an offer would just hold its seats."""
+    uses = occupancy.uses_between(session, req.resource, req.start, req.end)
+    if occupancy.seats_free(req.resource, uses, req.start, req.end) < req.party_size:
+        return
+    waiting = session.scalar(select(WaitlistEntry.id).where(
+        WaitlistEntry.resource_id == req.resource.id, WaitlistEntry.status == "waiting",
+        WaitlistEntry.starts_at < req.end, WaitlistEntry.ends_at > req.start).limit(1))
+    if waiting is None:
+        raise errors.InvalidState("该时段还有空位，请直接预约 / There are places free at this time: book it directly")
+
+
+def _require_room_in_line(session: Session, resident_id: int) -> None:
+    live = session.scalar(select(func.count(WaitlistEntry.id)).where(
+        WaitlistEntry.resident_id == resident_id, WaitlistEntry.status.in_(LIVE)))
+    if live >= MAX_LIVE_ENTRIES:
+        raise errors.QuotaExceeded(f"同时最多候补 {MAX_LIVE_ENTRIES} 个时段 / at most {MAX_LIVE_ENTRIES} waitlist "
+                                   "entries at once")
 
 
 def hold_deadline(entry: WaitlistEntry, now: datetime, settings: Settings) -> datetime:

@@ -117,3 +117,39 @@ def test_resident_joins_from_the_web_form(centre):
                        token_from="/my/waitlist")
     assert answer.status_code == 302
     assert [e["status"] for e in centre.get("/waitlist", role="resident").json] == ["waiting"]
+
+
+def hour(h: int) -> dict:
+    return {"start": f"2026-11-24T{h:02d}:00", "end": f"2026-11-24T{h + 1:02d}:00"}
+
+
+def test_a_free_slot_nobody_waits_for_is_booked_not_queued_for(centre):
+    answer = join(centre)
+    assert answer.status_code == 409 and answer.json["error"]["code"] == "invalid_state"
+
+
+def test_one_resident_cannot_queue_for_more_than_five_slots_at_once(centre):
+    room, elder, parent = centre.ids["room"], centre.ids["elder"], centre.ids["parent"]
+    answers = []
+    for h in range(9, 16):
+        assert centre.post("/bookings", {"resource_id": room, "resident_id": elder, **hour(h)}).status_code == 201
+        answers.append(centre.post("/waitlist", {"resource_id": room, "resident_id": parent, **hour(h)},
+                                   role="resident"))
+    assert [a.status_code for a in answers] == [201] * 5 + [409, 409]
+    assert answers[-1].json["error"]["code"] == "quota"
+
+
+def test_seats_held_by_offers_count_towards_the_weekly_quota(centre):
+    from models import Resource
+
+    with centre.app.app_context():
+        db.session.get(Resource, centre.ids["room"]).weekly_quota = 1
+        db.session.commit()
+    taken = fill_room(centre)
+    join(centre)
+    centre.post(f"/bookings/{taken}/cancel")
+    with centre.app.app_context():
+        jobs.run_all(db.session, NOW, SETTINGS)  # the parent now holds an offer for 10:00
+    other = centre.post("/bookings", {"resource_id": centre.ids["room"], "resident_id": centre.ids["parent"],
+                                      **hour(14)}, role="resident")
+    assert other.status_code == 409 and other.json["error"]["code"] == "quota"
