@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from models import ACTIVE_STATUSES, Booking, Building, Closure, OpeningHours, Resident, Resource
+from models import ACTIVE_STATUSES, Booking, Building, Closure, OpeningHours, Resident, Resource, WaitlistEntry
 
 from . import occupancy
 from .availability import Slot, grid
@@ -44,8 +44,10 @@ class SpaceDay:
     slots_by_hour: dict[int, list[Slot]] = field(default_factory=dict)
 
 
-def _uses(bookings: list[BoardBooking]) -> list[occupancy.Use]:
-    return [occupancy.Use(b.starts_at, b.ends_at, b.party_size) for b in bookings if b.status in ACTIVE_STATUSES]
+def _uses(bookings: list[BoardBooking], held: list[occupancy.Use]) -> list[occupancy.Use]:
+    """Active bookings and seats held by waitlist offers: what every booking check counts too."""
+    booked = [occupancy.Use(b.starts_at, b.ends_at, b.party_size) for b in bookings if b.status in ACTIVE_STATUSES]
+    return booked + held
 
 
 def _slot(resource: Resource, start, end, uses, closures, now) -> Slot:
@@ -58,9 +60,9 @@ def _slot(resource: Resource, start, end, uses, closures, now) -> Slot:
 
 
 def _space_day(resource: Resource, day: date, bookings: list[BoardBooking], closures: list[Closure],
-               ctx: Context) -> SpaceDay:
+               ctx: Context, held: list[occupancy.Use]) -> SpaceDay:
     mine = [c for c in closures if c.resource_id in (None, resource.id)]
-    uses = _uses(bookings)
+    uses = _uses(bookings, held)
     slots = [_slot(resource, s, e, uses, mine, ctx.now) for s, e in grid(resource, day, ctx)]
     by_slot: dict[datetime, list[BoardBooking]] = defaultdict(list)
     starts = [s.start for s in slots]
@@ -98,7 +100,13 @@ def board(session: Session, day: date, ctx: Context, resources: list[Resource] |
     closures = list(session.scalars(select(Closure).where(
         or_(Closure.resource_id.in_(ids), Closure.resource_id.is_(None)), Closure.starts_at < end,
         Closure.ends_at > start)))
-    return [_space_day(r, day, by_space[r.id], closures, ctx) for r in spaces]
+    held: dict[int, list[occupancy.Use]] = defaultdict(list)
+    for resource_id, hold_start, hold_end, seats in session.execute(
+            select(WaitlistEntry.resource_id, WaitlistEntry.starts_at, WaitlistEntry.ends_at, WaitlistEntry.party_size)
+            .where(WaitlistEntry.resource_id.in_(ids), WaitlistEntry.status == "offered",
+                   WaitlistEntry.starts_at < end, WaitlistEntry.ends_at > start)):
+        held[resource_id].append(occupancy.Use(hold_start, hold_end, seats))
+    return [_space_day(r, day, by_space[r.id], closures, ctx, held[r.id]) for r in spaces]
 
 
 def hours_spanned(days: list[SpaceDay], tz) -> list[int]:
@@ -110,7 +118,7 @@ def hours_spanned(days: list[SpaceDay], tz) -> list[int]:
 
 
 def stamp(session: Session, day: date, tz) -> int:
-    """A fingerprint of everything the board shows for `day`: spaces and hours, the day's bookings and closures.
+    """A fingerprint of everything the board shows for `day`: spaces and hours, the day's bookings, closures, holds.
 
     Every change of a booking bumps its sequence (and updated_at); new or deleted rows change counts and id sums.
     """
@@ -122,4 +130,7 @@ def stamp(session: Session, day: date, tz) -> int:
                                .where(Booking.starts_at < end, Booking.ends_at > start)).one()
     closures = session.execute(select(func.count(), func.sum(Closure.id), func.max(Closure.id))
                                .where(Closure.starts_at < end, Closure.ends_at > start)).one()
-    return hash(repr((spaces, hours, tuple(bookings), tuple(closures))))  # JSON columns are lists: hash the text
+    holds = session.execute(select(func.count(), func.sum(WaitlistEntry.id))
+                            .where(WaitlistEntry.status == "offered", WaitlistEntry.starts_at < end,
+                                   WaitlistEntry.ends_at > start)).one()
+    return hash(repr((spaces, hours, tuple(bookings), tuple(closures), tuple(holds))))  # JSON columns are lists: hash the text

@@ -1,0 +1,22 @@
+"""The desk's day board counts seats held by waitlist offers, as every booking check does."""
+from datetime import date, datetime, time, timedelta
+
+from models import WaitlistEntry
+from services import dayboard
+from tests.conftest import NOW, TZ
+from tests.factories import context, resident, space
+
+TUESDAY = date(2026, 11, 24)
+TEN = datetime.combine(TUESDAY, time(10), TZ)
+
+
+def test_a_held_seat_shows_full_on_the_board_and_changes_its_fingerprint(session):
+    room = space(session, hours=[(1, time(9), time(12))])
+    before = dayboard.stamp(session, TUESDAY, TZ)
+    session.add(WaitlistEntry(resource_id=room.id, resident_id=resident(session).id, starts_at=TEN,
+                              ends_at=TEN + timedelta(hours=1), party_size=1, status="offered", created_at=NOW,
+                              offered_at=NOW, hold_until=NOW + timedelta(hours=2)))
+    session.flush()
+    [day] = dayboard.board(session, TUESDAY, context(session), [room])
+    assert [(s.start.astimezone(TZ).hour, s.status) for s in day.slots] == [(9, "free"), (10, "full"), (11, "free")]
+    assert dayboard.stamp(session, TUESDAY, TZ) != before, "a new hold must refresh the cached board"
