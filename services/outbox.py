@@ -1,5 +1,6 @@
 """The outbox: every message is a row first, queued at most once, then claimed and sent outside any transaction."""
 import logging
+import time
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -181,6 +182,7 @@ def deliver_due(session: Session, now: datetime, settings: Settings) -> int:
     """Send every due message, a batch at a time; each attempt is recorded. Returns messages sent."""
     by_channel = senders.build(settings)
     sent = 0
+    began = time.monotonic()
     while True:
         batch, claimed = claim_batch(session, now, settings)
         if not claimed:
@@ -191,3 +193,7 @@ def deliver_due(session: Session, now: datetime, settings: Settings) -> int:
             record(session, out, error, now, settings)
             sent += error is None
             log.debug("delivered message %s via %s: %s", out.id, out.channel, error or "ok")
+        # Leases count from `now`, the run's start: claiming on after half a lease of slow sends could
+        # hand out claims already lapsed, which another runner would take and send again.
+        if time.monotonic() - began > settings.claim_lease.total_seconds() / 2:
+            return sent

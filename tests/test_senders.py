@@ -179,3 +179,17 @@ def test_set_contact_command_chooses_the_residents_channel(app, runner):
     with app.app_context():
         [contact] = db.session.scalars(select(ResidentContact)).all()
         assert (contact.resident_id, contact.channel, contact.address) == (adult_id, "email", "zhang@example.cn")
+
+
+def test_a_slow_delivery_run_stops_claiming_before_its_leases_could_lapse(session):
+    """Leases count from the run's start; after half a lease the rest waits for the next run."""
+    from dataclasses import replace
+
+    settings = settings_from({"TIMEZONE": "Asia/Shanghai"})
+    world = build(session)
+    for hour in (10, 11, 12):
+        book(session, world.room, world.adult, at(TUESDAY, hour))
+    reminders.queue_due(session, EVENING, settings)
+    no_time_left = replace(settings, claim_lease=timedelta(0), batch_size=1)
+    assert outbox.deliver_due(session, EVENING, no_time_left) == 1
+    assert outbox.deliver_due(session, EVENING, settings) == 2
