@@ -116,9 +116,10 @@ def test_closure_refuses_bookings_and_an_operator_closes_only_its_own_space(cent
     assert whole.status_code == 201
 
 
-def test_waitlist_entry_is_created(centre):
+def test_a_full_slot_can_be_joined_on_the_waitlist(centre):
+    assert centre.post("/bookings", booking_body(centre, resident_id=centre.ids["elder"])).status_code == 201
     made = centre.post("/waitlist", booking_body(centre))
-    assert made.status_code == 201 and made.json["status"]
+    assert made.status_code == 201 and made.json["status"] == "waiting"
 
 
 def test_no_credentials_get_401_and_a_bad_token_too(centre):
