@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import insert  # noqa: E402
 
 from bench.load import throughput  # noqa: E402
-from models import Booking, db  # noqa: E402
+from models import Booking, Resource, db  # noqa: E402
 from services import accounts, availability  # noqa: E402
 from tests.conftest import TZ, make_app  # noqa: E402
 from tests.factories import context, resident, space  # noqa: E402
@@ -106,7 +106,7 @@ def fill(url: str, bookings: int) -> tuple:
 def availability_latency(workdir: Path, bookings: int) -> float:
     app, space_id = fill(f"sqlite:///{workdir / f'latency{bookings}.db'}", bookings)
     with app.app_context():
-        resource, ctx = db.session.get(type(space(db.session)), space_id), context(db.session)
+        resource, ctx = db.session.get(Resource, space_id), context(db.session)
         timings = []
         for n in range(300):
             began = time.perf_counter()

@@ -58,6 +58,12 @@ def around(session: Session, resource: Resource, start: datetime, end: datetime,
     return found
 
 
+def closures_between(session: Session, resource: Resource, start: datetime, end: datetime) -> list[ClosedPeriod]:
+    """Closures of the space, or of the whole centre, overlapping [start, end)."""
+    params = {"resource_id": resource.id, "start": start, "end": end}
+    return [ClosedPeriod(s, e, reason) for _, s, e, _, reason in session.execute(_CLOSED, params)]
+
+
 def held_between(session: Session, resource: Resource, lo: datetime, hi: datetime) -> list[Use]:
     rows = session.execute(_HELD, {"resource_id": resource.id, "lo": lo, "hi": hi})
     return [Use(s, e, n) for _, s, e, n, _ in rows]

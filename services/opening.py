@@ -5,10 +5,8 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
 
-from models import Centre, Closure, Resource
+from models import Centre, Resource
 
 from .clock import at_local
 
@@ -50,18 +48,6 @@ def opening_periods(resource: Resource, day: date, centre: Centre, tz: ZoneInfo)
         for h in resource.hours
         if h.weekday == weekday
     ]
-
-
-def closures_overlapping(session: Session, resource_id: int, start: datetime, end: datetime) -> list[Closure]:
-    return list(
-        session.scalars(
-            select(Closure).where(
-                or_(Closure.resource_id == resource_id, Closure.resource_id.is_(None)),
-                Closure.starts_at < end,
-                Closure.ends_at > start,
-            )
-        )
-    )
 
 
 def local_days(start: datetime, end: datetime, tz: ZoneInfo) -> list[date]:

@@ -80,7 +80,7 @@ def check_open(session: Session, resource: Resource, start: datetime, end: datet
     if holiday and ctx.centre.close_on_public_holidays:
         raise errors.Closed(f"{holiday}，中心休息 / Closed for a public holiday", reason=holiday)
     if closures is None:
-        closures = opening.closures_overlapping(session, resource.id, start, end)
+        closures = occupancy.closures_between(session, resource, start, end)
     if closures:
         raise errors.Closed(f"闭馆：{closures[0].reason} / Closed: {closures[0].reason}", reason=closures[0].reason)
     periods = opening.opening_periods(resource, local_day, ctx.centre, ctx.tz)

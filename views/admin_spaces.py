@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from models import GROUPS, Closure, OpeningHours, Resource, db
+from services.closures import close as close_space
 from services.errors import Invalid
 
 from .api_common import now
@@ -127,12 +128,12 @@ def closures_post():
         or_404(db.session.get(Resource, resource_id))
     start = local_instant(day_arg("start_date"), request.form.get("start", ""))
     end = local_instant(day_arg("end_date"), request.form.get("end", ""))
-    reason = (request.form.get("reason") or "").strip()[:200]
-    if end <= start or not reason:
+    resource = db.session.get(Resource, resource_id) if resource_id else None
+    try:
+        close_space(db.session, page_actor(), resource, start, end, request.form.get("reason"))
+    except Invalid:
         flash(_("请填写原因，且结束时间须晚于开始时间"), "error")
         return redirect(url_for("admin_spaces.closures"))
-    db.session.add(Closure(resource_id=resource_id, starts_at=start, ends_at=end, reason=reason,
-                           created_by_id=page_actor().user_id))
     db.session.commit()
     flash(_("已添加闭馆时段"), "ok")
     return redirect(url_for("admin_spaces.closures"))

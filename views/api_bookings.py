@@ -110,20 +110,19 @@ def get_booking(booking_id: int):
     return jsonify(answer)
 
 
-def _reason() -> str | None:
+def _optional_body() -> dict:
+    """Lifecycle actions take an optional JSON object ({reason?}); anything else is a 400."""
     data = request.get_json(silent=True) if request.content_length else {}
-    if data is None or not isinstance(data, dict):
+    if not isinstance(data, dict):
         raise Invalid("body", "请求体必须是 JSON 对象 / the body must be a JSON object", status=400)
-    return text_field(data, "reason")
+    return data
 
 
 @bp.post("/bookings/<int:booking_id>/cancel")
 @reads_first
 def cancel_booking(booking_id: int):
     actor = current_actor()
-    data = request.get_json(silent=True) if request.content_length else {}
-    if not isinstance(data, dict):
-        raise Invalid("body", "请求体必须是 JSON 对象 / the body must be a JSON object", status=400)
+    data = _optional_body()
     scope = data.get("scope", "occurrence")
     if scope not in ("occurrence", "following"):
         raise Invalid("scope", "scope 只能是 occurrence 或 following / scope must be occurrence or following")
@@ -141,7 +140,7 @@ def cancel_booking(booking_id: int):
 @reads_first
 def check_in_booking(booking_id: int):
     actor = current_actor()
-    _reason()
+    _optional_body()
     begin_write(db.session)
     target = access.visible_booking(db.session, actor, booking_id)
     booking.check_in(db.session, target, actor, now())
@@ -155,7 +154,7 @@ def check_in_booking(booking_id: int):
 @reads_first
 def no_show_booking(booking_id: int):
     actor = current_actor()
-    _reason()
+    _optional_body()
     begin_write(db.session)
     target = access.visible_booking(db.session, actor, booking_id)
     booking.mark_no_show(target, actor, now())

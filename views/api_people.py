@@ -3,8 +3,8 @@ from flask import Blueprint, jsonify, request
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from models import Closure, Resource, db
-from services import access, audit, availability, residents
+from models import Resource, db
+from services import access, audit, availability, closures, residents
 from services.clock import parse_day
 from services.errors import Invalid, NotFound
 
@@ -84,16 +84,12 @@ def create_closure():
     resource = db.session.get(Resource, resource_id) if resource_id else None
     if resource_id and resource is None:
         raise NotFound("找不到该空间 / No such space", field="resource_id")
-    access.require_space_manager(actor, resource)
-    start, end = instant_field(data, "start"), instant_field(data, "end")
-    if end <= start:
-        raise Invalid("end", "结束时间必须晚于开始时间 / end must be after start")
-    closure = Closure(resource_id=resource_id, starts_at=start, ends_at=end, created_by_id=actor.user_id,
-                      reason=text_field(data, "reason", required=True, max_length=200))
-    db.session.add(closure)
+    closure = closures.close(db.session, actor, resource, instant_field(data, "start"), instant_field(data, "end"),
+                             text_field(data, "reason", required=True, max_length=200))
+    answer = {"id": closure.id, "resource_id": resource_id, "start": iso(closure.starts_at),
+              "end": iso(closure.ends_at), "reason": closure.reason}
     db.session.commit()
-    return jsonify({"id": closure.id, "resource_id": resource_id, "start": iso(start), "end": iso(end),
-                    "reason": closure.reason}), 201
+    return jsonify(answer), 201
 
 
 @bp.get("/residents/<int:resident_id>")

@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from models import Closure, Resource, db
 from services import audit, dayboard
-from services.errors import NotFound
+from services.closures import close as close_space
+from services.errors import Invalid, NotFound
 
 from .api_common import now
 from .navigation import add_nav_link
@@ -69,26 +70,18 @@ def closures_post():
         raise NotFound()  # not a space this organisation runs
     day = day_arg()
     start, end = local_instant(day, request.values.get("start", "")), local_instant(day, request.values.get("end", ""))
-    reason = (request.values.get("reason") or "").strip()[:200]
-    error = _closure_error(start, end, reason)
+    error = _("该时段已过") if start < end < now() else None
+    if error is None:
+        try:
+            close_space(db.session, page_actor(), space, start, end, request.values.get("reason"))
+        except Invalid as err:
+            error = {"end": _("结束时间必须晚于开始时间"), "reason": _("请填写原因，如：员工培训")}[err.details["field"]]
     if error:
         return render_template("operator/closures.html", spaces=spaces, closures=_upcoming(spaces), error=error,
                                form=request.form, today=today()), 422
-    db.session.add(Closure(resource_id=space.id, starts_at=start, ends_at=end, reason=reason,
-                           created_by_id=page_actor().user_id))
     db.session.commit()
     flash(_("已占用该时段，居民无法预约"), "ok")
     return redirect(url_for("operator.closures"))
-
-
-def _closure_error(start, end, reason) -> str | None:
-    if end <= start:
-        return _("结束时间必须晚于开始时间")
-    if not reason:
-        return _("请填写原因，如：员工培训")
-    if end < now():
-        return _("该时段已过")
-    return None
 
 
 @bp.post("/closures/<int:closure_id>/delete")
