@@ -4,9 +4,35 @@ from pathlib import Path
 
 from flask import Flask
 
+from cli import register_cli
 from models import db
-from services.database import install_sqlite_listeners, normalise_url, sqlite_engine_options
-from views import register_blueprints, register_cli, register_error_handlers, register_extensions
+from services.core.database import install_sqlite_listeners, normalise_url, sqlite_engine_options
+from views import register_error_handlers, register_extensions
+from views.accounts import admin, auth
+from views.booking import (
+    admin_spaces,
+    api_bookings,
+    api_spaces,
+    calendar_pages,
+    desk,
+    desk_residents,
+    operator,
+    portal,
+)
+from views.circle import api_circle, circle_pages
+from views.core import home
+from views.feeds import feed_pages, feeds
+from views.routines import api_outbox, api_waitlist, outreach_pages, waitlist_pages
+
+# Every blueprint of the app, by area. The menu's links are listed in views/core/navigation.py.
+BLUEPRINTS = (
+    auth.bp, admin.bp, home.bp,
+    api_spaces.bp, api_bookings.bp, desk.bp, desk_residents.bp, portal.bp, operator.bp, admin_spaces.bp,
+    calendar_pages.bp,
+    feeds.bp, feeds.api, feed_pages.bp,
+    api_waitlist.bp, api_outbox.bp, waitlist_pages.bp, outreach_pages.bp,
+    api_circle.bp, circle_pages.bp,
+)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -33,7 +59,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     with app.app_context():
         install_sqlite_listeners(db.engine)
     register_extensions(app)
-    register_blueprints(app)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
     register_error_handlers(app)
     register_cli(app)
     return app

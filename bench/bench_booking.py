@@ -21,7 +21,8 @@ from sqlalchemy import insert  # noqa: E402
 
 from bench.load import throughput  # noqa: E402
 from models import Booking, Resource, db  # noqa: E402
-from services import accounts, availability  # noqa: E402
+from services.accounts import accounts  # noqa: E402
+from services.booking import availability  # noqa: E402
 from tests.conftest import TZ, make_app  # noqa: E402
 from tests.factories import context, resident, space  # noqa: E402
 from tests.server import gunicorn  # noqa: E402

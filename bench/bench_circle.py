@@ -19,9 +19,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.load import best_of  # noqa: E402
 from models import SERVICE_TYPES  # noqa: E402
-from services.circle import COMBOS, Place, Point, Settings, compute  # noqa: E402
-from services.geo import LocalFrame  # noqa: E402
-from services.walk_network import build_network  # noqa: E402
+from services.circle.circle import COMBOS, Place, Point, Settings, compute  # noqa: E402
+from services.circle.geo import LocalFrame  # noqa: E402
+from services.circle.walk_network import build_network  # noqa: E402
 
 FRAME = LocalFrame(30.2905, 120.1952)
 DAY = date(2026, 11, 23)
@@ -81,9 +81,9 @@ def bench_compute(sizes: list[int], runs: int) -> None:
 def bench_http(n: int, runs: int) -> None:
     """GET /api/v1/service-circle against a plain endpoint, both through the same WSGI test client."""
     from app import create_app
+    from cli.database import apply_migrations
     from models import Building, Resident, ServicePoint, db
-    from services import accounts
-    from views.cli import apply_migrations
+    from services.accounts import accounts
 
     rng = random.Random(5)
     with tempfile.TemporaryDirectory() as tmp:
@@ -118,7 +118,7 @@ def bench_http(n: int, runs: int) -> None:
 
 def store_lattice(session, rng: random.Random) -> None:
     """The same ~20,000-edge lattice, stored as an imported network would be."""
-    from services.walk_network import EdgeRow, NodeRow, replace_network
+    from services.circle.walk_network import EdgeRow, NodeRow, replace_network
 
     nodes, edges = lattice(101, rng)
     replace_network(session, [NodeRow(str(i), lat, lon) for i, (lat, lon) in enumerate(nodes)],

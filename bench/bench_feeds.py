@@ -25,10 +25,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app import create_app  # noqa: E402
+from cli.database import apply_migrations  # noqa: E402
 from models import Booking, OpeningHours, Resident, Resource, db  # noqa: E402
-from services import accounts, feed_build, feeds  # noqa: E402
-from services.access import actor_for  # noqa: E402
-from views.cli import apply_migrations  # noqa: E402
+from services.accounts import accounts  # noqa: E402
+from services.core.access import actor_for  # noqa: E402
+from services.feeds import (  # noqa: E402
+    feed_build,  # noqa: E402
+    feeds,  # noqa: E402
+)
 
 TZ = ZoneInfo("Asia/Shanghai")
 EVENTS = 1000

@@ -22,10 +22,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import create_app  # noqa: E402
 from bench.load import best_of  # noqa: E402
+from cli.database import apply_migrations  # noqa: E402
 from models import Booking, OpeningHours, Resident, Resource, WaitlistEntry, db  # noqa: E402
-from services import accounts, jobs, occupancy  # noqa: E402
-from services.scheduler_settings import settings_from  # noqa: E402
-from views.cli import apply_migrations  # noqa: E402
+from services import occupancy  # noqa: E402
+from services.accounts import accounts
+from services.routines import jobs
+from services.routines.scheduler_settings import settings_from  # noqa: E402
 
 TZ = ZoneInfo("Asia/Shanghai")
 TUESDAY = date(2026, 11, 24)

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from datetime import date, time
 
 from models import db
-from services import accounts
+from services.accounts import accounts
 from tests.conftest import NOW, make_app
 from tests.factories import resident, space
 

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from app import create_app
+from cli.database import apply_migrations
 from models import db
-from views.cli import apply_migrations
 
 TZ = ZoneInfo("Asia/Shanghai")
 # A Monday morning, 08:00 in Hangzhou; tests pass `now` explicitly.

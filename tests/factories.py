@@ -2,9 +2,9 @@
 from datetime import date, time
 
 from models import Centre, OpeningHours, Resident, Resource
-from services.access import Actor
-from services.centre import current_centre
-from services.rules import Context
+from services.booking.rules import Context
+from services.core.access import Actor
+from services.core.centre import current_centre
 
 from .conftest import NOW, TZ
 

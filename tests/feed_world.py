@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
 from models import Booking, User, db
-from services import accounts, booking
-from services.rules import Request
+from services.accounts import accounts
+from services.booking import booking
+from services.booking.rules import Request
 from tests.conftest import NOW, make_app
 from tests.factories import DESK, context, resident, space
 

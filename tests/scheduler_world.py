@@ -5,9 +5,9 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func, select
 
 from models import Booking, OutboxMessage, Resident, Resource, WaitlistEntry
-from services import booking
-from services.rules import Request
-from services.scheduler_settings import settings_from
+from services.booking import booking
+from services.booking.rules import Request
+from services.routines.scheduler_settings import settings_from
 from tests.conftest import NOW, TZ
 from tests.factories import DESK, context, resident, space
 

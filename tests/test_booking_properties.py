@@ -8,8 +8,9 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from models import ACTIVE_STATUSES, Booking, db
-from services import booking, errors
-from services.rules import Request
+from services.booking import booking
+from services.booking.rules import Request
+from services.core import errors
 from tests.conftest import NOW, TZ, make_app
 from tests.factories import DESK, context, resident, space
 

@@ -4,8 +4,8 @@ from datetime import date
 import pytest
 
 from models import Building, Resident, db
-from services import circle_store
-from services.geo import haversine_m, wgs84_to_gcj02
+from services.circle import circle_store
+from services.circle.geo import haversine_m, wgs84_to_gcj02
 from tests.api_setup import build
 from tests.conftest import NOW
 

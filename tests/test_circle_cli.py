@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from models import Building, CircleSnapshot, ServicePoint, WalkEdge, WalkNode, db
-from services import circle_store
-from services.geo import LocalFrame, haversine_m, wgs84_to_gcj02
+from services.circle import circle_store
+from services.circle.geo import LocalFrame, haversine_m, wgs84_to_gcj02
 
 FRAME = LocalFrame(30.2905, 120.1952)
 

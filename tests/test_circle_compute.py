@@ -4,9 +4,9 @@ from datetime import date
 
 import pytest
 
-from services.circle import Place, Point, Settings, compute
-from services.geo import LocalFrame, haversine_m
-from services.walk_network import GridIndex, build_network
+from services.circle.circle import Place, Point, Settings, compute
+from services.circle.geo import LocalFrame, haversine_m
+from services.circle.walk_network import GridIndex, build_network
 
 FRAME = LocalFrame(30.2905, 120.1952)
 DAY = date(2026, 11, 23)
@@ -182,8 +182,9 @@ def test_the_grid_index_finds_the_same_nearest_point_as_a_full_scan():
 def test_the_demo_centre_sits_at_building_20_and_its_circle_has_real_gaps(session):
     from zoneinfo import ZoneInfo
 
-    from services import circle_store, demo
-    from services.demo_data import CENTRE_LAT, CENTRE_LON
+    from services.circle import circle_store
+    from services.demo import demo
+    from services.demo.demo_data import CENTRE_LAT, CENTRE_LON
     from tests.conftest import NOW
 
     demo.seed(session, NOW, ZoneInfo("Asia/Shanghai"))

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 
 from models import Booking, Building, Resident, ServicePoint, db
-from services.geo import LocalFrame
+from services.circle.geo import LocalFrame
 from tests.conftest import NOW, make_app
 
 from .web_login import login, post_form
@@ -18,7 +18,7 @@ PASSWORD = "correct horse battery"
 @pytest.fixture
 def world(tmp_path):
     """A centre with its elderly-care point, one building beside it and one 700 m away, and logins."""
-    from services import accounts
+    from services.accounts import accounts
 
     app = make_app(f"sqlite:///{tmp_path / 'circle.db'}", FIXED_NOW=NOW)
     with app.app_context():

@@ -3,8 +3,9 @@ from datetime import timedelta
 
 import pytest
 
-from services import closures, errors
-from services.access import Actor
+from services.booking import closures
+from services.core import errors
+from services.core.access import Actor
 from tests.conftest import NOW
 from tests.factories import DESK, space
 

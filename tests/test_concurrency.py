@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from models import db
-from services import accounts
+from services.accounts import accounts
 from tests.conftest import TZ, make_app
 from tests.factories import resident, space
 from tests.server import gunicorn

@@ -2,7 +2,7 @@
 from datetime import date, datetime, time, timedelta
 
 from models import WaitlistEntry
-from services import dayboard
+from services.booking import dayboard
 from tests.conftest import NOW, TZ
 from tests.factories import context, resident, space
 

@@ -14,7 +14,7 @@ import pytest
 
 from tests.conftest import database_url
 from tests.feed_world import build_world
-from views.feed_http import TokenMaskingFilter
+from views.feeds.feed_http import TokenMaskingFilter
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -3,7 +3,7 @@ import math
 
 import pytest
 
-from services.geo import (
+from services.circle.geo import (
     LocalFrame,
     gcj02_to_wgs84,
     haversine_m,

@@ -6,9 +6,9 @@ import icalendar
 import pytest
 
 from models import Booking, db
-from services import feed_build, ics
-from services.access import Actor
-from services.feeds import FeedSettings
+from services.core.access import Actor
+from services.feeds import feed_build, ics
+from services.feeds.feeds import FeedSettings
 from tests.conftest import NOW, TZ
 from tests.feed_world import build_world
 

@@ -3,9 +3,10 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 
-from services import availability, booking, errors
-from services.access import Actor
-from services.rules import Request
+from services.booking import availability, booking
+from services.booking.rules import Request
+from services.core import errors
+from services.core.access import Actor
 from tests.conftest import NOW, TZ
 from tests.factories import DESK, context, resident, resident_actor, space
 

@@ -2,9 +2,10 @@
 from datetime import timedelta
 
 from models import AttentionFlag
-from services import booking, jobs, no_shows, waitlist
-from services.rules import Request
-from services.scheduler_settings import settings_from
+from services.booking import booking
+from services.booking.rules import Request
+from services.routines import jobs, no_shows, waitlist
+from services.routines.scheduler_settings import settings_from
 from tests.factories import DESK, context, resident
 from tests.scheduler_world import SETTINGS, TUESDAY, at, book, build, entries
 

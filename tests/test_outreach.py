@@ -4,7 +4,8 @@ import io
 from datetime import date, timedelta
 
 from models import db
-from services import accounts, jobs, outreach
+from services.accounts import accounts
+from services.routines import jobs, outreach
 from tests.conftest import NOW, make_app
 from tests.factories import resident
 from tests.scheduler_world import SETTINGS, TUESDAY, at, book, build, messages

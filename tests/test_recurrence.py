@@ -7,8 +7,9 @@ import pytest
 from sqlalchemy import select
 
 from models import Booking, Closure
-from services import booking, errors
-from services.rules import Request
+from services.booking import booking
+from services.booking.rules import Request
+from services.core import errors
 from tests.conftest import NOW, TZ
 from tests.factories import DESK, context, resident, space
 

@@ -6,7 +6,8 @@ from datetime import timedelta
 import pytest
 
 from models import db
-from services import booking, jobs, reminders
+from services.booking import booking
+from services.routines import jobs, reminders
 from tests.conftest import NOW, make_app
 from tests.factories import DESK
 from tests.scheduler_world import SETTINGS, TUESDAY, at, book, build, count_messages, every, messages

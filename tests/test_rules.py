@@ -4,8 +4,9 @@ from datetime import date, datetime, time, timedelta
 import pytest
 
 from models import Closure
-from services import booking, errors
-from services.rules import Request
+from services.booking import booking
+from services.booking.rules import Request
+from services.core import errors
 from tests.conftest import NOW, TZ
 from tests.factories import DESK, context, resident, resident_actor, space
 

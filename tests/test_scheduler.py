@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from cli.scheduler import MISFIRE_GRACE_SECONDS, build_scheduler
 from models import Booking, OutboxMessage, db, utcnow
-from services import jobs
+from services.routines import jobs
 from tests.conftest import NOW, make_app
 from tests.scheduler_world import SETTINGS, TUESDAY, at, book, build, every, messages
-from views.cli_scheduler import MISFIRE_GRACE_SECONDS, build_scheduler
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -61,7 +61,8 @@ def test_three_simulated_days_send_each_reminder_once_and_mark_no_shows(app):
 
 
 def test_purge_forgets_cancelled_bookings_after_the_retention_period(app):
-    from services import booking, housekeeping
+    from services.booking import booking
+    from services.routines import housekeeping
     from tests.factories import DESK
 
     with app.app_context():

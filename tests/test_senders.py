@@ -14,8 +14,9 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from models import DeliveryAttempt, OutboxMessage, ResidentContact
-from services import jobs, outbox, reminders
-from services.scheduler_settings import settings_from
+from services.messaging import outbox
+from services.routines import jobs, reminders
+from services.routines.scheduler_settings import settings_from
 from tests.conftest import NOW
 from tests.scheduler_world import TUESDAY, at, book, build, messages
 

@@ -5,8 +5,10 @@ import pytest
 from sqlalchemy import select
 
 from models import Booking, Resident
-from services import availability, booking, errors, jobs, occupancy, waitlist
-from services.rules import Request
+from services.booking import availability, booking, occupancy
+from services.booking.rules import Request
+from services.core import errors
+from services.routines import jobs, waitlist
 from tests.conftest import NOW
 from tests.factories import DESK, context, resident, resident_actor
 from tests.scheduler_world import SETTINGS, TUESDAY, at, book, build, entries, messages

@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 
 from models import db
-from services import jobs
+from services.routines import jobs
 from tests.api_setup import build
 from tests.conftest import NOW
 from tests.scheduler_world import SETTINGS

@@ -6,8 +6,10 @@ from sqlalchemy import func, select
 
 from app import create_app
 from models import ACTIVE_STATUSES, Booking, Resident, Resource, WaitlistEntry, db
-from services import booking, errors, jobs, occupancy, waitlist
-from services.rules import Request
+from services.booking import booking, occupancy
+from services.booking.rules import Request
+from services.core import errors
+from services.routines import jobs, waitlist
 from tests.conftest import NOW, make_app
 from tests.factories import DESK, context, resident
 from tests.scheduler_world import SETTINGS, TUESDAY, at, book, build

@@ -1,6 +1,6 @@
 """CSRF: forms and session-authenticated JSON need the session's token; bearer-token calls do not."""
 from models import db
-from services import accounts
+from services.accounts import accounts
 
 from .web_login import login, page_csrf_token
 

@@ -1,7 +1,7 @@
 """The navigation registry: each role sees the links registered for it, in its language."""
 from models import db
-from services import accounts
-from views.navigation import add_nav_link
+from services.accounts import accounts
+from views.core.navigation import add_nav_link
 
 from .web_login import login
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from models import Booking, db
-from services import accounts
+from services.accounts import accounts
 from tests.conftest import NOW, TZ, make_app
 from tests.factories import resident, space
 from tests.web_login import login, page_csrf_token

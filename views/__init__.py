@@ -1,54 +1,36 @@
-"""HTTP and CLI adapters: parse, call a service, render. Registered by create_app."""
+"""HTTP adapters, one package per area: parse, call a use-case, render. create_app lists their blueprints."""
 from flask import Flask
 
-from .extensions import login_manager, migrate
+from models import db
+from views.circle import circle_pages
+from views.core import (
+    csrf,
+    error_handlers,
+    formatting,
+    i18n,
+    navigation,
+    preferences,
+    security,
+    transactions,
+)
+from views.core.extensions import login_manager, migrate
+from views.feeds import feed_http
 
 
 def register_extensions(app: Flask) -> None:
-    from models import db
-
-    from . import transactions, web
-
+    """What every page and answer shares: transactions, sign-in, language, CSRF, the menu, display settings."""
     transactions.init_app(app)  # first: it decides how the request's first transaction begins
     login_manager.init_app(app)
-    web.init_app(app)
+    security.init_app(app)
+    i18n.init_app(app)
+    csrf.init_app(app)
+    navigation.init_app(app)
+    preferences.init_app(app)
+    formatting.init_app(app)
+    circle_pages.init_app(app)  # the circle's label filters
+    feed_http.init_app(app)  # feed caching, rate limit and token masking around the WSGI app
     migrate.init_app(app, db, directory=str(app.root_path + "/migrations"), render_as_batch=True)
 
 
-def register_blueprints(app: Flask) -> None:
-    from . import api_bookings, api_people, auth, home
-
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(home.bp)
-    app.register_blueprint(api_people.bp)
-    app.register_blueprint(api_bookings.bp)
-    from . import web
-
-    web.register_pages(app)  # desk, portal, operator and admin pages
-    from . import feeds
-
-    feeds.init_app(app)
-    from . import circle_pages
-
-    circle_pages.init_app(app)  # the service-circle API, pages and their menu link
-    from . import routines
-
-    routines.init_app(app)  # waitlist API and pages, the outbox API, the no-one-left-behind list
-
-
 def register_error_handlers(app: Flask) -> None:
-    from .error_handlers import init_app
-
-    init_app(app)
-
-
-def register_cli(app: Flask) -> None:
-    from .cli import init_app
-
-    init_app(app)
-    from . import cli_circle
-
-    cli_circle.init_app(app)
-    from . import cli_scheduler
-
-    cli_scheduler.init_app(app)
+    error_handlers.init_app(app)

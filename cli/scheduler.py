@@ -1,0 +1,150 @@
+"""`flask --app app run-scheduler` (the one long-running scheduler process) and `run-jobs [--now ISO]`.
+
+APScheduler 3.x in this process only, never in create_app or web workers: its job stores cannot be
+shared between processes. Jobs live in code (services.jobs) with explicit ids; their state lives in
+our tables, so nothing is pickled and a restart loses nothing.
+"""
+import contextlib
+import logging
+import signal
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import click
+from apscheduler.events import EVENT_SCHEDULER_STARTED
+from apscheduler.schedulers import SchedulerNotRunningError
+from apscheduler.schedulers.blocking import BlockingScheduler
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from models import db, utcnow
+from services.core.clock import parse_instant
+from services.core.errors import DomainError
+from services.messaging import outbox
+from services.routines import jobs, scheduler_lock
+from services.routines.scheduler_settings import settings_from
+
+log = logging.getLogger("linli.jobs")
+MISFIRE_GRACE_SECONDS = 300
+WAIT_POLL_SECONDS = 5
+STAGGER_SECONDS = 2
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(run_scheduler)
+    app.cli.add_command(run_jobs)
+    app.cli.add_command(set_contact)
+
+
+def _run_in_app(app: Flask, job: jobs.Job) -> None:
+    """What APScheduler calls: one job as of the wall clock, in its own app context and session."""
+    with app.app_context():
+        try:
+            done = jobs.run_job(db.session, job, utcnow(), settings_from(app.config))
+            if done:
+                log.info("job %s: %s", job.id, done)
+        except Exception:  # a failing job must not stop the others; it runs again next interval
+            log.exception("job %s failed", job.id)
+        finally:
+            db.session.remove()
+
+
+def build_scheduler(app: Flask) -> BlockingScheduler:
+    scheduler = BlockingScheduler(timezone=ZoneInfo(app.config["TIMEZONE"]))
+    for order, job in enumerate(jobs.JOBS):
+        # First runs staggered in registry order, so freed seats are offered and reminders queued
+        # before the first delivery, as in run-jobs.
+        first_run = utcnow() + timedelta(seconds=STAGGER_SECONDS * order)
+        scheduler.add_job(_run_in_app, "interval", args=(app, job), seconds=job.every.total_seconds(),
+                          id=job.id, name=job.description, replace_existing=True, coalesce=True,
+                          max_instances=1, misfire_grace_time=MISFIRE_GRACE_SECONDS, next_run_time=first_run)
+    return scheduler
+
+
+def _take_lock(app: Flask, wait: bool):
+    lock = scheduler_lock.lock_for(db.engine, Path(app.instance_path))
+    while not lock.acquire():
+        message = f"另一个定时任务进程正在运行（{lock.holder()}）/ Another scheduler is already running ({lock.holder()})"
+        if not wait:
+            raise click.ClickException(message + "; exiting.")
+        click.echo(message + "; waiting…", err=True)
+        time.sleep(WAIT_POLL_SECONDS)
+    return lock
+
+
+def _stop_on_signals(scheduler: BlockingScheduler) -> None:
+    """SIGTERM (systemd, Procfile runners) and Ctrl-C stop the scheduler cleanly.
+
+    The handler only sets an event; a watcher thread does the shutting down. Raising SystemExit
+    from the handler can be swallowed (APScheduler catches BaseException while submitting jobs), and
+    calling shutdown() inside the handler can deadlock on a lock the interrupted main thread holds.
+    """
+    requested = threading.Event()
+
+    def watch():
+        requested.wait()
+        while not scheduler.running:  # a signal during start-up: stop as soon as it is running
+            time.sleep(0.05)
+        with contextlib.suppress(SchedulerNotRunningError):
+            scheduler.shutdown(wait=False)
+
+    threading.Thread(target=watch, name="signal-watcher", daemon=True).start()
+    scheduler.add_listener(lambda _event: click.echo(
+        f"定时任务已启动，共 {len(jobs.JOBS)} 项 / Scheduler started with {len(jobs.JOBS)} jobs", err=True),
+        EVENT_SCHEDULER_STARTED)
+    def on_signal(*_):
+        if not requested.is_set():  # is_set takes no lock: a second signal cannot block on the first
+            requested.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+
+
+@click.command("run-scheduler")
+@with_appcontext
+@click.option("--wait", is_flag=True, help="Wait for a running scheduler to stop instead of exiting.")
+def run_scheduler(wait: bool):
+    """Run the routines (reminders, waitlist, no-shows, outreach, housekeeping, the outbox) until stopped."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    app = current_app._get_current_object()
+    lock = _take_lock(app, wait)
+    scheduler = build_scheduler(app)
+    _stop_on_signals(scheduler)
+    try:
+        scheduler.start()  # returns once a signal has shut it down; jobs in flight finish first
+    finally:
+        lock.release()
+        click.echo("定时任务已停止 / Scheduler stopped", err=True)
+
+
+@click.command("run-jobs")
+@with_appcontext
+@click.option("--now", "now_text", help="Run as of this ISO-8601 time (centre-local without an offset).")
+def run_jobs(now_text: str | None):
+    """Run every job once as of NOW and exit (for tests and cron)."""
+    settings = settings_from(current_app.config)
+    try:
+        now = parse_instant(now_text, "now", settings.tz) if now_text else utcnow()
+    except DomainError as err:
+        raise click.BadParameter(err.message, param_hint="--now") from None
+    done = jobs.run_all(db.session, now, settings)
+    for job_id, count in done.items():
+        click.echo(f"{job_id}: {count}")
+
+
+@click.command("set-contact")
+@click.argument("resident_id", type=int)
+@click.argument("channel", type=click.Choice(["log", "email", "webhook"]))
+@click.argument("address")
+@with_appcontext
+def set_contact(resident_id: int, channel: str, address: str):
+    """How RESIDENT_ID hears from the centre: CHANNEL (log, email, webhook) and ADDRESS (e-mail or phone)."""
+    try:
+        outbox.set_contact(db.session, resident_id, channel, address)
+    except DomainError as err:
+        raise click.ClickException(err.message) from None
+    db.session.commit()
+    click.echo(f"已设置 / Set: resident {resident_id} → {channel} {address}")

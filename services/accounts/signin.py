@@ -1,0 +1,99 @@
+"""Signing in by username or phone number, changing passwords and ending every session of a user."""
+import re
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from models import Resident, User
+from services.accounts import login_limits
+from services.core import errors
+
+MIN_PASSWORD, MAX_PASSWORD = 8, 128
+# The passwords people in China pick first; refusing them costs nothing (ASVS 2.1.7).
+COMMON_PASSWORDS = frozenset({
+    "12345678", "123456789", "1234567890", "88888888", "11111111", "00000000", "66666666", "password",
+    "password1", "qwertyui", "abc12345", "a1234567", "iloveyou", "woaini1314", "1qaz2wsx", "87654321",
+})
+# Checked when the account does not exist, so both paths cost one scrypt verification.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+class WrongCredentials(errors.DomainError):
+    code, status = "unauthenticated", 401
+    message = "手机号/用户名或密码不对，请再试一次 / Wrong phone number, username or password"
+
+
+def normalise_phone(text: str) -> str:
+    digits = re.sub(r"[\s\-()]", "", text)
+    return digits[3:] if digits.startswith("+86") else digits
+
+
+def find_user(session: Session, identifier: str) -> User | None:
+    """The login named by username, or the resident login whose resident has this phone number."""
+    identifier = identifier.strip()
+    if not identifier:
+        return None
+    user = session.scalar(select(User).where(User.username == identifier))
+    if user is not None:
+        return user
+    phone = normalise_phone(identifier)
+    if not phone.isdigit():
+        return None
+    return session.scalar(select(User).join(Resident, User.resident_id == Resident.id)
+                          .where(User.role == "resident", Resident.phone == phone).order_by(User.id).limit(1))
+
+
+def sign_in(session: Session, identifier: str, password: str, ip: str | None, now: datetime) -> User:
+    """The user, or WrongCredentials (recorded) / TooManyAttempts (the 6th failure in a minute)."""
+    user, keys = verify(session, identifier, password, ip, now)
+    return record_outcome(session, identifier, user, keys, now)
+
+
+def verify(session: Session, identifier: str, password: str, ip: str | None,
+           now: datetime) -> tuple[User | None, list[str]]:
+    """Reads and the password check only: the user if the password is right, and the rate-limit keys.
+
+    Kept apart from record_outcome so the slow hash runs outside any write lock.
+    """
+    keys = login_limits.keys_for(identifier, ip)
+    login_limits.check_allowed(session, keys, now)
+    user = find_user(session, identifier)
+    valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    return (user if user is not None and valid else None), keys
+
+
+def record_outcome(session: Session, identifier: str, user: User | None, keys: list[str], now: datetime) -> User:
+    if user is None:
+        login_limits.record_failure(session, keys, now)
+        raise WrongCredentials()
+    login_limits.clear_account(session, identifier)
+    return user
+
+
+def check_new_password(password: str, confirm: str) -> None:
+    if password != confirm:
+        raise errors.Invalid("confirm", "两次输入的密码不一样 / The two passwords differ")
+    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        raise errors.Invalid("password", f"密码需要 {MIN_PASSWORD} 到 {MAX_PASSWORD} 位 / The password needs "
+                                         f"{MIN_PASSWORD} to {MAX_PASSWORD} characters")
+    if password.lower() in COMMON_PASSWORDS:
+        raise errors.Invalid("password", "这个密码太常见，请换一个 / This password is too common: choose another")
+
+
+def set_password(user: User, password: str) -> None:
+    user.password_hash = generate_password_hash(password)
+    end_sessions(user)
+
+
+def change_password(user: User, current: str, password: str, confirm: str) -> None:
+    if not check_password_hash(user.password_hash, current):
+        raise errors.Invalid("current", "当前密码不对 / The current password is wrong")
+    check_new_password(password, confirm)
+    set_password(user, password)
+
+
+def end_sessions(user: User) -> None:
+    """Every cookie issued so far stops working (the login cookie carries the version)."""
+    user.session_version = (user.session_version or 1) + 1

@@ -1,0 +1,180 @@
+"""Booking writes: every booking, cancellation, check-in and no-show goes through here.
+
+The caller owns the transaction (one request = one transaction). On SQLite the transaction
+began with BEGIN IMMEDIATE; on PostgreSQL we lock the space's row before checking, and the
+exclusion constraint refuses what slips through. Nothing slow happens inside.
+"""
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, joinedload
+
+from models import Booking, Resident, Resource, Series
+from services.booking import availability, recurrence, rules
+from services.booking.rules import Context, Request
+from services.core import errors
+from services.core.access import Actor, require_booking_for, require_space_manager
+
+CHECK_IN_OPENS = timedelta(hours=1)
+
+
+@dataclass
+class SeriesResult:
+    series: Series
+    bookings: list[Booking]
+    skipped: list[dict] = field(default_factory=list)
+
+
+def lock_space(session: Session, resource_id: int) -> Resource:
+    """The space, row-locked on PostgreSQL so concurrent bookings of it queue here."""
+    resource = session.scalars(
+        select(Resource).where(Resource.id == resource_id).options(joinedload(Resource.hours))
+        .with_for_update(of=Resource)
+    ).unique().first()
+    if resource is None or not resource.active:
+        raise errors.NotFound("找不到该空间 / No such space", field="resource_id")
+    return resource
+
+
+def find_resident(session: Session, resident_id: int) -> Resident:
+    resident = session.get(Resident, resident_id)
+    if resident is None:
+        raise errors.NotFound("找不到该居民 / No such resident", field="resident_id")
+    return resident
+
+
+def _insert(session: Session, req: Request, actor: Actor, ctx: Context, channel: str, note: str | None,
+            series_id: int | None = None) -> Booking:
+    booking = Booking(
+        resource_id=req.resource.id, resident_id=req.resident.id, series_id=series_id,
+        starts_at=req.start, ends_at=req.end, party_size=req.party_size, status="confirmed",
+        exclusive=req.resource.exclusive, channel=channel, booked_by_id=actor.user_id, note=note,
+        created_at=ctx.now, updated_at=ctx.now,
+    )
+    if session.get_bind().dialect.name != "postgresql":  # only PostgreSQL has the constraint to trip
+        session.add(booking)
+        session.flush()
+        return booking
+    try:
+        with session.begin_nested():  # rolling back the savepoint also drops the refused row
+            session.add(booking)
+            session.flush()
+    except IntegrityError:  # the PostgreSQL exclusion constraint: someone was faster
+        err = errors.Conflict()
+        err.request = req
+        raise err from None
+    return booking
+
+
+def offer_alternatives(session: Session, err: errors.RuleViolation, ctx: Context) -> None:
+    """Add the nearest free slots to a conflict or capacity refusal.
+
+    Separate from booking so callers can compute them after releasing the write lock.
+    """
+    req = err.request
+    if req is not None and isinstance(err, errors.Conflict | errors.CapacityExceeded):
+        found = availability.alternatives(session, req.resource, req.start, req.end, req.party_size, ctx)
+        err.details["alternatives"] = [{"start": s, "end": e} for s, e in found]
+
+
+def book(session: Session, req: Request, actor: Actor, ctx: Context, channel: str = "api",
+         note: str | None = None, with_alternatives: bool = True) -> Booking:
+    """Book one slot, or raise the rule that refuses it, with alternatives when the space is full.
+
+    with_alternatives=False leaves them to the caller (offer_alternatives), after the write lock.
+    """
+    require_booking_for(actor, req.resident.id)
+    try:
+        rules.check_all(session, req, ctx)
+    except errors.RuleViolation as err:
+        err.request = req
+        if with_alternatives:
+            offer_alternatives(session, err, ctx)
+        raise
+    return _insert(session, req, actor, ctx, channel, note)
+
+
+def book_series(session: Session, req: Request, rrule: str, actor: Actor, ctx: Context,
+                skip_conflicts: bool = False, channel: str = "api", note: str | None = None,
+                with_alternatives: bool = True) -> SeriesResult:
+    """Book every occurrence of an RRULE: all or nothing, or skipping (and reporting) the refused ones."""
+    require_booking_for(actor, req.resident.id)
+    horizon = ctx.now + timedelta(days=rules.window_days(req.resource, req.resident, ctx))
+    times = recurrence.occurrences(rrule, req.start, req.end, ctx.tz, horizon)
+    series = Series(resource_id=req.resource.id, resident_id=req.resident.id, rrule=rrule.strip(),
+                    created_at=ctx.now)
+    session.add(series)
+    session.flush()
+    result = SeriesResult(series, [])
+    for start, end in times:
+        occurrence = Request(req.resource, req.resident, start, end, req.party_size)
+        try:
+            rules.check_all(session, occurrence, ctx)
+            result.bookings.append(_insert(session, occurrence, actor, ctx, channel, note, series.id))
+        except errors.RuleViolation as err:
+            if not skip_conflicts:
+                err.details["occurrence"] = start
+                err.request = occurrence
+                if with_alternatives:
+                    offer_alternatives(session, err, ctx)
+                raise
+            result.skipped.append({"start": start, "code": err.code, "message": err.message})
+    if not result.bookings:
+        raise errors.Conflict("所有日期都无法预约 / None of the dates could be booked", skipped=result.skipped)
+    return result
+
+
+def _change_status(booking: Booking, status: str, now: datetime) -> None:
+    booking.status = status
+    booking.updated_at = now
+    booking.sequence += 1
+
+
+def cancel(session: Session, booking: Booking, actor: Actor, now: datetime, reason: str | None = None,
+           following: bool = False) -> list[Booking]:
+    """Cancel a booking (or it and the rest of its series); the seats are free at once."""
+    if not (actor.is_staff or booking.resident_id in actor.resident_ids):
+        require_space_manager(actor, booking.resource)
+    targets = [booking]
+    if following and booking.series_id:
+        targets = list(session.scalars(
+            select(Booking).where(Booking.series_id == booking.series_id, Booking.starts_at >= booking.starts_at,
+                                  Booking.status == "confirmed").order_by(Booking.starts_at)))
+    if booking.status != "confirmed":
+        raise errors.InvalidState(f"该预约状态为 {booking.status}，无法取消 / a {booking.status} booking cannot be "
+                                  "cancelled")
+    if booking.ends_at <= now and not actor.is_staff:
+        raise errors.InvalidState("已结束的预约无法取消 / a past booking cannot be cancelled")
+    for target in targets:
+        _change_status(target, "cancelled", now)
+        target.cancel_reason = reason
+    return targets
+
+
+def check_in(session: Session, booking: Booking, actor: Actor, now: datetime) -> Booking:
+    require_space_manager(actor, booking.resource)
+    if booking.status not in ("confirmed", "no_show"):  # a late arrival corrects a no-show
+        raise errors.InvalidState(f"该预约状态为 {booking.status}，无法签到 / a {booking.status} booking cannot be "
+                                  "checked in")
+    if not booking.starts_at - CHECK_IN_OPENS <= now < booking.ends_at:
+        raise errors.InvalidState("只能在预约开始前一小时至结束前签到 / check-in opens an hour before the start "
+                                  "and closes at the end")
+    if booking.status == "no_show":  # its seat may have gone to someone else meanwhile
+        lock_space(session, booking.resource_id)
+        rules.check_room(session, booking.resource, booking.starts_at, booking.ends_at, booking.party_size)
+    _change_status(booking, "checked_in", now)
+    booking.checked_in_at = now
+    return booking
+
+
+def mark_no_show(booking: Booking, actor: Actor, now: datetime) -> Booking:
+    require_space_manager(actor, booking.resource)
+    if booking.status != "confirmed":
+        raise errors.InvalidState(f"该预约状态为 {booking.status}，无法标记未到 / a {booking.status} booking cannot "
+                                  "be marked no-show")
+    if now < booking.starts_at:
+        raise errors.InvalidState("预约尚未开始 / the booking has not started yet")
+    _change_status(booking, "no_show", now)
+    return booking

@@ -1,0 +1,54 @@
+"""When a space is open: weekly hours, China's public holidays and make-up days, closures."""
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+
+from models import Centre, Resource
+from services.core.clock import at_local
+
+MONDAY = 0
+
+
+@lru_cache(maxsize=16)
+def _china_calendar(year: int) -> holidays.HolidayBase:
+    # The maintained `holidays` package follows the State Council's yearly notice,
+    # including the weekend days that become working days (调休).
+    return holidays.country_holidays("CN", years=year, language="zh_CN")
+
+
+def public_holiday(day: date) -> str | None:
+    """The holiday's Chinese name if `day` is a statutory day off in mainland China."""
+    return _china_calendar(day.year).get(day)
+
+
+def makeup_workday(day: date) -> bool:
+    return day in _china_calendar(day.year).weekend_workdays
+
+
+@dataclass(frozen=True)
+class Period:
+    start: datetime
+    end: datetime
+
+
+def opening_periods(resource: Resource, day: date, centre: Centre, tz: ZoneInfo) -> list[Period]:
+    """The space's opening periods on a local day, in UTC; [] when closed for a holiday.
+
+    A make-up working day (a weekend day worked in exchange for a holiday) keeps Monday's hours.
+    """
+    if centre.close_on_public_holidays and public_holiday(day):
+        return []
+    weekday = MONDAY if makeup_workday(day) else day.weekday()
+    return [
+        Period(at_local(day, h.opens, tz), at_local(day, h.closes, tz))
+        for h in resource.hours
+        if h.weekday == weekday
+    ]
+
+
+def local_days(start: datetime, end: datetime, tz: ZoneInfo) -> list[date]:
+    first, last = start.astimezone(tz).date(), (end - timedelta(microseconds=1)).astimezone(tz).date()
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]

@@ -1,0 +1,152 @@
+"""Sign-in by username or phone, activation codes, password change and sign-out that ends every copy of
+the session cookie; bearer tokens for integrations."""
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
+from flask_login import current_user, login_required, login_user, logout_user
+
+from models import User, db
+from services.accounts import accounts, activation, signin
+from services.accounts.login_limits import TooManyAttempts
+from services.core.database import begin_write
+from services.core.errors import DomainError, Invalid
+from views.core.api_common import now
+from views.core.csrf import rotate_csrf_token
+from views.core.extensions import login_manager
+from views.core.transactions import reads_first
+
+bp = Blueprint("auth", __name__)
+login_manager.login_message = lazy_gettext("请先登录")
+KEPT_ON_SIGN_IN = ("lang", "large_text")
+
+
+@login_manager.user_loader
+def _load_user(cookie_id: str) -> User | None:
+    # The cookie carries "id:session_version"; a bumped version signs out every copied cookie.
+    user_id, _sep, version = cookie_id.partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    return user if user and user.session_version == int(version) else None
+
+
+@login_manager.request_loader
+def _load_user_from_token(req) -> User | None:
+    scheme, _sep, token = req.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return accounts.user_for_token(db.session, token.strip())
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site: refuses //evil.example, ////evil.example, https://… and backslashes."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return url_for("home.index")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or any(ord(c) < 32 for c in target):
+        return url_for("home.index")
+    return target
+
+
+def start_session(user: User) -> None:
+    """A fresh session for the signed-in user: nothing from before survives but display choices."""
+    kept = {key: session[key] for key in KEPT_ON_SIGN_IN if key in session}
+    session.clear()
+    session.update(kept)
+    login_user(user)
+    rotate_csrf_token()
+
+
+def _client_ip() -> str | None:
+    return request.remote_addr
+
+
+@bp.get("/login")
+def login():
+    if current_user.is_authenticated:
+        return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/login.html", next=request.args.get("next", ""))
+
+
+@bp.post("/login")
+@reads_first
+def login_post():
+    identifier = request.form.get("username", "")[:120]
+    try:
+        found, keys = signin.verify(db.session, identifier, request.form.get("password", ""), _client_ip(), now())
+        begin_write(db.session)  # the scrypt check above ran without holding the write lock
+        user = signin.record_outcome(db.session, identifier, found, keys, now())
+    except (signin.WrongCredentials, TooManyAttempts) as err:
+        db.session.commit()  # the failure must count even though the sign-in failed
+        flash(_("尝试次数过多，请一分钟后再试") if err.status == 429 else _("手机号/用户名或密码不对，请再试一次"), "error")
+        return render_template("auth/login.html", next=request.form.get("next", ""), username=identifier), err.status
+    db.session.commit()
+    start_session(user)
+    return redirect(_safe_next(request.form.get("next")))
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    # Signing out ends this login everywhere: a copied cookie stops working too.
+    signin.end_sessions(current_user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("您已安全退出"), "ok")
+    return redirect(url_for("auth.login"))
+
+
+@bp.get("/activate")
+def activate():
+    return render_template("auth/activate.html", phone=request.args.get("phone", ""))
+
+
+@bp.post("/activate")
+def activate_post():
+    form = request.form
+    phone = form.get("phone", "")[:40]
+    try:
+        user = activation.activate(db.session, phone, form.get("code", "")[:20], form.get("password", ""),
+                                   form.get("confirm", ""), _client_ip(), now())
+    except DomainError as err:
+        db.session.commit()  # wrong codes count towards the rate limit
+        return render_template("auth/activate.html", phone=phone, error=_activation_message(err)), err.status
+    db.session.commit()
+    start_session(user)
+    flash(_("账号已激活，欢迎使用"), "ok")
+    return redirect(url_for("home.index"))
+
+
+def _activation_message(err: DomainError) -> str:
+    if isinstance(err, TooManyAttempts):
+        return _("尝试次数过多，请一分钟后再试")
+    field = err.details.get("field") if isinstance(err, Invalid) else None
+    return {"code": _("手机号或激活码不对，或激活码已过期。请到前台重新领取。"),
+            "confirm": _("两次输入的密码不一样"),
+            "password": _("密码至少 8 位，且不能太常见（如 12345678）")}.get(field, _("请检查后再试"))
+
+
+@bp.get("/account/password")
+@login_required
+def password():
+    return render_template("auth/password.html")
+
+
+@bp.post("/account/password")
+@login_required
+def password_post():
+    form = request.form
+    try:
+        signin.change_password(current_user, form.get("current", ""), form.get("password", ""),
+                               form.get("confirm", ""))
+    except Invalid as err:
+        db.session.rollback()
+        message = {"current": _("当前密码不对")}.get(err.details.get("field"), _activation_message(err))
+        return render_template("auth/password.html", error=message), 422
+    db.session.commit()
+    start_session(current_user._get_current_object())  # this browser stays in; every other copy is out
+    flash(_("密码已修改，其他设备上的登录已退出"), "ok")
+    return redirect(url_for("home.index"))

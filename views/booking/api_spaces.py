@@ -1,0 +1,106 @@
+"""API: spaces, their availability, residents and closures."""
+from flask import Blueprint, jsonify, request
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from models import Resource, db
+from services.accounts import residents
+from services.booking import availability, closures
+from services.core import access, audit
+from services.core.clock import parse_day
+from services.core.errors import Invalid, NotFound
+from views.core.api_common import audit_api, current_actor, iso, now, resident_json, resource_json, rule_context
+from views.core.api_input import bool_field, centre_tz, day_field, instant_field, int_field, json_body, text_field
+
+bp = Blueprint("api_people", __name__, url_prefix="/api/v1")
+
+
+@bp.get("/resources")
+def list_resources():
+    current_actor()
+    stmt = select(Resource).where(Resource.active.is_(True)).order_by(Resource.id)
+    if request.args.get("kind"):
+        stmt = stmt.where(Resource.kind == request.args["kind"])
+    spaces = list(db.session.scalars(stmt))
+    group = request.args.get("group")
+    if group:
+        spaces = [r for r in spaces if not r.groups or group in r.groups]
+    return jsonify([resource_json(r) for r in spaces])
+
+
+@bp.get("/resources/<int:resource_id>/availability")
+def resource_availability(resource_id: int):
+    actor = current_actor()
+    resource = db.session.get(Resource, resource_id, options=[joinedload(Resource.hours)])
+    if resource is None or not resource.active:
+        raise NotFound("找不到该空间 / No such space")
+    ctx = rule_context(actor)
+    day = parse_day(request.args["date"], "date") if request.args.get("date") else now().astimezone(centre_tz()).date()
+    slots = availability.day_slots(db.session, resource, day, ctx)
+    return jsonify({"resource_id": resource.id, "date": day.isoformat(), "slots": [
+        {"start": iso(s.start), "end": iso(s.end), "remaining": s.remaining, "status": s.status} for s in slots]})
+
+
+@bp.get("/residents")
+def list_residents():
+    actor = current_actor()
+    access.require_staff(actor)
+    q = request.args.get("q")
+    if q is not None and len(q) > 100:
+        raise Invalid("q", "搜索词太长 / the search text is too long", status=400)
+    today = now().astimezone(centre_tz()).date()
+    found = residents.search(db.session, q)
+    answer = [resident_json(r, today) for r in found]
+    audit_api(actor, audit.READ, residents=found)
+    return jsonify(answer)
+
+
+@bp.post("/residents")
+def create_resident():
+    actor = current_actor()
+    access.require_staff(actor)
+    data = json_body()
+    new = residents.NewResident(
+        name=text_field(data, "name", required=True, max_length=80),
+        birth_date=day_field(data, "birth_date"),
+        phone=text_field(data, "phone", max_length=32),
+        building_id=int_field(data, "building_id", required=False),
+        disability=bool_field(data, "disability"),
+        lives_alone=bool_field(data, "lives_alone"),
+        guardian_id=int_field(data, "guardian_id", required=False),
+    )
+    today = now().astimezone(centre_tz()).date()
+    resident = residents.register(db.session, new, today)
+    audit_api(actor, audit.CREATE, residents=[resident])
+    answer = resident_json(resident, today)
+    db.session.commit()
+    return jsonify(answer), 201
+
+
+@bp.post("/closures")
+def create_closure():
+    actor = current_actor()
+    data = json_body()
+    resource_id = int_field(data, "resource_id", required=False)
+    resource = db.session.get(Resource, resource_id) if resource_id else None
+    if resource_id and resource is None:
+        raise NotFound("找不到该空间 / No such space", field="resource_id")
+    closure = closures.close(db.session, actor, resource, instant_field(data, "start"), instant_field(data, "end"),
+                             text_field(data, "reason", required=True, max_length=200))
+    answer = {"id": closure.id, "resource_id": resource_id, "start": iso(closure.starts_at),
+              "end": iso(closure.ends_at), "reason": closure.reason}
+    db.session.commit()
+    return jsonify(answer), 201
+
+
+@bp.get("/residents/<int:resident_id>")
+def get_resident(resident_id: int):
+    actor = current_actor()
+    resident = residents.find(db.session, resident_id) if access.may_see_resident(actor, resident_id) else None
+    if resident is None:
+        raise NotFound()
+    answer = resident_json(resident, now().astimezone(centre_tz()).date())
+    audit_api(actor, audit.READ, residents=[resident])
+    return jsonify(answer)
+
+

@@ -1,0 +1,33 @@
+"""The day board's table, rendered once per change and reused by later requests in this worker.
+
+The key holds a fingerprint of everything the table shows (services.dayboard.stamp), the reader's language
+and, for today, the current minute (slots turn "past" as time goes by), so a cached table is never stale.
+"""
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import date
+
+from markupsafe import Markup
+
+from models import db
+from services.booking import dayboard
+from views.core.api_common import now
+from views.core.api_input import centre_tz
+from views.core.i18n import current_lang
+
+MAX_ENTRIES = 64
+_tables: OrderedDict[tuple, Markup] = OrderedDict()
+
+
+def board_table(day: date, today: date, render: Callable[[], str]) -> Markup:
+    minute = now().replace(second=0, microsecond=0) if day == today else None
+    key = (day, current_lang(), minute, dayboard.stamp(db.session, day, centre_tz()))
+    table = _tables.get(key)
+    if table is None:
+        table = Markup(render())
+        _tables[key] = table
+        while len(_tables) > MAX_ENTRIES:
+            _tables.popitem(last=False)
+    else:
+        _tables.move_to_end(key)
+    return table

@@ -1,0 +1,182 @@
+"""The front desk: the day board, booking for walk-ins and callers, check-in, no-show, cancel, the roster."""
+from datetime import timedelta
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
+
+from models import Booking, Resource, db
+from services.accounts import residents
+from services.booking import booking, dayboard
+from services.booking.rules import Request
+from services.core import access, audit
+from services.core.errors import DomainError, Invalid, RuleViolation
+from views.booking.board_cache import board_table
+from views.core.api_common import now
+from views.core.api_input import centre_tz
+from views.core.pages import ctx_for, day_arg, int_arg, local_instant, or_404, page_actor, readable, today
+from views.core.roles import staff_required
+from views.core.transactions import writes_on_read
+
+bp = Blueprint("desk", __name__, url_prefix="/desk")
+MAX_MINUTES = 24 * 60
+DURATIONS = (30, 60, 90, 120, 180)
+REPEATS = (0, 2, 3, 4, 6, 8, 10, 12)
+# Stored in Chinese (the centre's records); shown in the reader's language.
+CANCEL_REASONS = {"居民本人取消": lazy_gettext("居民本人取消"), "身体不适": lazy_gettext("身体不适"),
+                  "天气原因": lazy_gettext("天气原因"), "中心临时闭馆": lazy_gettext("中心临时闭馆"),
+                  "其他": lazy_gettext("其他")}
+
+
+
+
+@bp.get("")
+@staff_required
+def board():
+    day = day_arg()
+    ctx = ctx_for(page_actor())
+
+    def render() -> str:
+        days = dayboard.board(db.session, day, ctx)
+        return render_template("desk/board_table.html", day=day, days=days,
+                               hours=dayboard.hours_spanned(days, centre_tz()))
+
+    return render_template("desk/board.html", day=day, table=board_table(day, today(), render),
+                           prev_day=day - timedelta(days=1), next_day=day + timedelta(days=1), today=today())
+
+
+def _form_values() -> dict:
+    values = request.values
+    return {"resident_id": int_arg("resident_id"), "resource_id": int_arg("resource_id"),
+            "date": values.get("date") or today().isoformat(), "start": values.get("start", ""),
+            "minutes": int_arg("minutes"), "party_size": int_arg("party_size") or 1,
+            "channel": values.get("channel") if values.get("channel") in ("desk", "phone") else "desk",
+            "repeat": int_arg("repeat") or 0, "skip": values.get("skip") == "1",
+            "note": (values.get("note") or "").strip()[:500], "q": (values.get("q") or "").strip()[:100]}
+
+
+def _render_form(form: dict, error: DomainError | None = None, status: int = 200):
+    resident = residents.find(db.session, form["resident_id"]) if form["resident_id"] else None
+    found = residents.search(db.session, form["q"]) if form["q"] else []
+    spaces = list(db.session.scalars(dayboard.spaces_query()))
+    space = next((s for s in spaces if s.id == form["resource_id"]), None)
+    alternatives = error.details.get("alternatives", []) if error else []
+    return render_template("desk/book.html", form=form, resident=resident, found=found, spaces=spaces, space=space,
+                           durations=DURATIONS, repeats=REPEATS, error=error and readable(error),
+                           error_code=error and error.code, alternatives=alternatives,
+                           today_day=today()), status
+
+
+@bp.get("/book")
+@staff_required
+def book():
+    form = _form_values()
+    if form["resource_id"] and not form["minutes"]:
+        space = db.session.get(Resource, form["resource_id"])
+        form["minutes"] = space.slot_minutes if space else 60
+    return _render_form(form)
+
+
+def _request(form: dict) -> Request:
+    space = booking.lock_space(db.session, form["resource_id"] or 0)
+    person = booking.find_resident(db.session, form["resident_id"] or 0)
+    start = local_instant(day_arg(), form["start"])
+    minutes = form["minutes"] or space.slot_minutes
+    if minutes > MAX_MINUTES:
+        raise Invalid("minutes", "一次最多预约 24 小时 / at most 24 hours at a time")
+    return Request(space, person, start, start + timedelta(minutes=minutes), form["party_size"])
+
+
+@bp.post("/book")
+@staff_required
+def book_post():
+    form = _form_values()
+    actor = page_actor()
+    try:
+        req = _request(form)
+        ctx = ctx_for(actor)
+        if form["repeat"] >= 2:
+            result = booking.book_series(db.session, req, f"FREQ=WEEKLY;COUNT={form['repeat']}", actor, ctx,
+                                         skip_conflicts=form["skip"], channel=form["channel"], note=form["note"] or None)
+            made, skipped = result.bookings, result.skipped
+        else:
+            made, skipped = [booking.book(db.session, req, actor, ctx, channel=form["channel"],
+                                          note=form["note"] or None)], []
+    except DomainError as err:
+        db.session.rollback()
+        return _render_form(form, err, 409 if isinstance(err, RuleViolation) else err.status)
+    for each in made:
+        audit.booking_touched(db.session, actor.user_id, each, audit.CREATE, now())
+    db.session.commit()
+    flash(_("已为 %(name)s 预约 %(count)d 次", name=req.resident.name, count=len(made)), "ok")
+    if skipped:
+        flash(_("有 %(count)d 个日期无法预约，已跳过", count=len(skipped)), "error")
+    return redirect(url_for("desk.board", date=req.start.astimezone(centre_tz()).date().isoformat()))
+
+
+def _visible(booking_id: int) -> Booking:
+    return access.visible_booking(db.session, page_actor(), booking_id)
+
+
+@bp.get("/bookings/<int:booking_id>")
+@writes_on_read  # it records the read in the audit trail
+@staff_required
+def booking_detail(booking_id: int):
+    target = _visible(booking_id)
+    audit.booking_touched(db.session, page_actor().user_id, target, audit.READ, now())
+    db.session.commit()
+    return render_template("desk/booking.html", booking=target, reasons=CANCEL_REASONS)
+
+
+def _lifecycle(booking_id: int, change, done_message: str):
+    actor = page_actor()
+    target = _visible(booking_id)
+    try:
+        change(target, actor)
+    except DomainError as err:
+        db.session.rollback()
+        flash(readable(err), "error")
+        return redirect(url_for("desk.booking_detail", booking_id=booking_id))
+    audit.booking_touched(db.session, actor.user_id, target, audit.CHANGE, now())
+    db.session.commit()
+    flash(done_message, "ok")
+    return redirect(url_for("desk.board", date=target.starts_at.astimezone(centre_tz()).date().isoformat()))
+
+
+@bp.post("/bookings/<int:booking_id>/check-in")
+@staff_required
+def check_in(booking_id: int):
+    return _lifecycle(booking_id, lambda b, a: booking.check_in(db.session, b, a, now()), _("已签到"))
+
+
+@bp.post("/bookings/<int:booking_id>/no-show")
+@staff_required
+def no_show(booking_id: int):
+    return _lifecycle(booking_id, lambda b, a: booking.mark_no_show(b, a, now()), _("已标记为未到"))
+
+
+@bp.post("/bookings/<int:booking_id>/cancel")
+@staff_required
+def cancel(booking_id: int):
+    reason = (request.form.get("reason") or "").strip()[:200]
+    detail = (request.form.get("detail") or "").strip()[:300]
+    if reason not in CANCEL_REASONS:
+        flash(_("请选择取消原因"), "error")
+        return redirect(url_for("desk.booking_detail", booking_id=booking_id))
+    full = f"{reason}：{detail}" if detail else reason
+    following = request.form.get("following") == "1"
+    return _lifecycle(booking_id, lambda b, a: booking.cancel(db.session, b, a, now(), full, following),
+                      _("已取消预约"))
+
+
+@bp.get("/roster")
+@writes_on_read  # it records the read in the audit trail
+@staff_required
+def roster():
+    day = day_arg()
+    space = or_404(db.session.get(Resource, int_arg("resource_id", required=True)))
+    actor = page_actor()
+    (space_day,) = dayboard.board(db.session, day, ctx_for(actor), [space])
+    audit.bookings_read(db.session, actor.user_id, space, [b.id for b in space_day.bookings], now())
+    db.session.commit()
+    return render_template("desk/roster.html", day=day, space=space, bookings=space_day.bookings)

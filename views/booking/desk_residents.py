@@ -1,0 +1,101 @@
+"""The front desk's resident register: search, register, the personal record, activation codes."""
+from datetime import date
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from models import Booking, Building, Resident, db
+from services.accounts import activation, residents
+from services.core import audit
+from services.core.errors import DomainError, Invalid
+from views.core.api_common import now
+from views.core.pages import or_404, page_actor, readable, today
+from views.core.roles import staff_required
+from views.core.transactions import writes_on_read
+
+bp = Blueprint("desk_residents", __name__, url_prefix="/desk/residents")
+RECENT_BOOKINGS = 30
+
+
+@bp.get("", endpoint="residents")
+@staff_required
+def search():
+    q = (request.args.get("q") or "").strip()[:100]
+    found = residents.search(db.session, q) if q else []
+    return render_template("desk/residents.html", q=q, found=found, today=today())
+
+
+def _buildings() -> list[Building]:
+    return list(db.session.scalars(select(Building).where(Building.households.is_not(None)).order_by(Building.name)))
+
+
+@bp.get("/new")
+@staff_required
+def new():
+    return render_template("desk/resident_new.html", form=request.args, buildings=_buildings(), error=None)
+
+
+def _new_from_form(form) -> residents.NewResident:
+    try:
+        born = date.fromisoformat(form.get("birth_date", ""))
+    except ValueError:
+        raise Invalid("birth_date", "请填写出生日期 / Enter the date of birth") from None
+    building = form.get("building_id", "")
+    guardian = form.get("guardian_id", "")
+    name = (form.get("name") or "").strip()
+    if not name or len(name) > 80:
+        raise Invalid("name", "请填写姓名 / Enter the name")
+    return residents.NewResident(
+        name=name, birth_date=born, phone=(form.get("phone") or "").strip()[:32] or None,
+        building_id=int(building) if building.isdigit() else None,
+        disability=form.get("disability") == "1", lives_alone=form.get("lives_alone") == "1",
+        guardian_id=int(guardian) if guardian.isdigit() else None)
+
+
+@bp.post("/new")
+@staff_required
+def new_post():
+    actor = page_actor()
+    try:
+        person = residents.register(db.session, _new_from_form(request.form), today())
+    except DomainError as err:
+        db.session.rollback()
+        return render_template("desk/resident_new.html", form=request.form, buildings=_buildings(),
+                               error=readable(err)), 422
+    audit.resident_touched(db.session, actor.user_id, person, audit.CREATE, now())
+    db.session.commit()
+    flash(_("已登记居民 %(name)s", name=person.name), "ok")
+    return redirect(url_for("desk_residents.record", resident_id=person.id))
+
+
+@bp.get("/<int:resident_id>")
+@writes_on_read  # it records the read in the audit trail
+@staff_required
+def record(resident_id: int):
+    person = or_404(db.session.get(Resident, resident_id))
+    actor = page_actor()
+    bookings = list(db.session.scalars(select(Booking).where(Booking.resident_id == person.id)
+                                       .order_by(Booking.starts_at.desc()).limit(RECENT_BOOKINGS)))
+    wards = list(db.session.scalars(select(Resident).where(Resident.guardian_id == person.id)))
+    audit.resident_touched(db.session, actor.user_id, person, audit.READ, now())
+    db.session.commit()
+    return render_template("desk/resident.html", person=person, bookings=bookings, wards=wards, today=today(),
+                           login=activation.login_for(db.session, person))
+
+
+@bp.post("/<int:resident_id>/activation")
+@staff_required
+def issue_code(resident_id: int):
+    person = or_404(db.session.get(Resident, resident_id))
+    actor = page_actor()
+    try:
+        issued = activation.issue(db.session, person, actor.user_id, now())
+    except DomainError as err:
+        db.session.rollback()
+        flash(readable(err), "error")
+        return redirect(url_for("desk_residents.record", resident_id=resident_id))
+    audit.resident_touched(db.session, actor.user_id, person, audit.CHANGE, now())
+    db.session.commit()
+    return render_template("desk/activation.html", person=person, code=activation.readable(issued.code),
+                           expires_at=issued.expires_at, username=issued.user.username)

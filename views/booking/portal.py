@@ -1,0 +1,155 @@
+"""Residents: book a space for themselves or someone they look after, see and cancel their bookings."""
+from datetime import timedelta
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from models import Booking, Resident, Resource, db
+from services.booking import availability, booking, rules
+from services.booking.rules import Request
+from services.core.errors import DomainError, NotFound
+from views.booking.portal_calendar import booking_ics
+from views.core.api_common import now
+from views.core.formatting import long_datetime, space_name
+from views.core.pages import ctx_for, day_arg, instant_arg, int_arg, or_404, page_actor, readable, today
+from views.core.roles import resident_required
+
+bp = Blueprint("portal", __name__, url_prefix="/my")
+PAST_SHOWN = 10
+
+
+
+
+def _people(actor) -> list[Resident]:
+    """The signed-in resident first, then the people they look after."""
+    people = list(db.session.scalars(select(Resident).where(Resident.id.in_(actor.resident_ids))))
+    return sorted(people, key=lambda p: (p.id != actor.resident_id, p.name))
+
+
+def _person(actor) -> Resident:
+    wanted = int_arg("for") or actor.resident_id
+    if wanted not in actor.resident_ids:
+        raise NotFound()
+    return or_404(db.session.get(Resident, wanted))
+
+
+@bp.get("")
+@resident_required
+def index():
+    actor = page_actor()
+    mine = select(Booking).where(Booking.resident_id.in_(actor.resident_ids))
+    upcoming = list(db.session.scalars(mine.where(Booking.ends_at > now(), Booking.status != "cancelled")
+                                       .order_by(Booking.starts_at)))
+    past = list(db.session.scalars(mine.where(Booking.ends_at <= now()).order_by(Booking.starts_at.desc())
+                                   .limit(PAST_SHOWN)))
+    return render_template("portal/index.html", upcoming=upcoming, past=past, people=_people(actor))
+
+
+def _eligible(person: Resident) -> list[Resource]:
+    groups = set(person.groups_on(today()))
+    spaces = db.session.scalars(select(Resource).where(Resource.active.is_(True)).order_by(Resource.floor,
+                                                                                           Resource.id))
+    return [s for s in spaces if not s.groups or groups & set(s.groups)]
+
+
+@bp.get("/book")
+@resident_required
+def choose():
+    actor = page_actor()
+    person = _person(actor)
+    return render_template("portal/choose.html", person=person, people=_people(actor), spaces=_eligible(person))
+
+
+def _space_for(person: Resident, resource_id: int) -> Resource:
+    space = next((s for s in _eligible(person) if s.id == resource_id), None)
+    return or_404(space)
+
+
+@bp.get("/book/<int:resource_id>")
+@resident_required
+def slots(resource_id: int):
+    actor = page_actor()
+    person = _person(actor)
+    space = _space_for(person, resource_id)
+    ctx = ctx_for(actor)
+    window = rules.window_days(space, person, ctx)
+    days = [today() + timedelta(days=n) for n in range(window + 1)]
+    day = day_arg()
+    if day not in days:
+        day = days[0]
+    earliest = now() + timedelta(minutes=space.min_notice_minutes)
+    found = [s for s in availability.day_slots(db.session, space, day, ctx) if s.status != "past"]
+    return render_template("portal/slots.html", person=person, space=space, days=days, day=day, slots=found,
+                           earliest=earliest)
+
+
+@bp.get("/book/<int:resource_id>/confirm")
+@resident_required
+def confirm(resource_id: int):
+    actor = page_actor()
+    person = _person(actor)
+    space = _space_for(person, resource_id)
+    start = instant_arg("start")
+    return render_template("portal/confirm.html", person=person, space=space, start=start,
+                           end=start + timedelta(minutes=space.slot_minutes), error=None, alternatives=[])
+
+
+@bp.post("/book/<int:resource_id>/confirm")
+@resident_required
+def confirm_post(resource_id: int):
+    actor = page_actor()
+    person = _person(actor)
+    space = _space_for(person, resource_id)
+    start = instant_arg("start")
+    end = start + timedelta(minutes=space.slot_minutes)
+    try:
+        locked = booking.lock_space(db.session, space.id)
+        made = booking.book(db.session, Request(locked, person, start, end, 1), actor, ctx_for(actor),
+                            channel="online")
+    except DomainError as err:
+        db.session.rollback()
+        return render_template("portal/confirm.html", person=person, space=space, start=start, end=end,
+                               error=readable(err), alternatives=err.details.get("alternatives", [])), 409
+    db.session.commit()
+    flash(_("预约成功：%(space)s %(when)s", space=space_name(space), when=long_datetime(start)), "ok")
+    return redirect(url_for("portal.index", booked=made.id))
+
+
+def _own_booking(booking_id: int) -> Booking:
+    actor = page_actor()
+    found = db.session.get(Booking, booking_id)
+    if found is None or found.resident_id not in actor.resident_ids:
+        raise NotFound()
+    return found
+
+
+@bp.get("/bookings/<int:booking_id>/cancel")
+@resident_required
+def cancel(booking_id: int):
+    return render_template("portal/cancel.html", booking=_own_booking(booking_id))
+
+
+@bp.post("/bookings/<int:booking_id>/cancel")
+@resident_required
+def cancel_post(booking_id: int):
+    target = _own_booking(booking_id)
+    try:
+        booking.cancel(db.session, target, page_actor(), now(), "居民本人取消")
+    except DomainError as err:
+        db.session.rollback()
+        flash(readable(err), "error")
+        return redirect(url_for("portal.index"))
+    db.session.commit()
+    flash(_("已取消预约"), "ok")
+    return redirect(url_for("portal.index"))
+
+
+@bp.get("/bookings/<int:booking_id>.ics")
+@resident_required
+def download(booking_id: int):
+    target = _own_booking(booking_id)
+    body = booking_ics(target, request.host)
+    return Response(body, mimetype="text/calendar",
+                    headers={"Content-Disposition": f'attachment; filename="booking-{target.id}.ics"'})
+

@@ -1,0 +1,102 @@
+"""Dates and times as people read them: 2026年12月1日 星期二 09:30, or Tue 1 Dec 2026, 09:30 in English."""
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app
+from flask_babel import lazy_gettext as _l
+
+from views.core.i18n import current_lang
+
+WEEKDAYS_ZH = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
+WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+             "November", "December")
+
+
+def local(instant: datetime) -> datetime:
+    return instant.astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
+
+
+def long_date(day: date | datetime) -> str:
+    if isinstance(day, datetime):
+        day = local(day).date()
+    if current_lang() == "en":
+        return f"{WEEKDAYS_EN[day.weekday()]} {day.day} {MONTHS_EN[day.month - 1]} {day.year}"
+    return f"{day.year}年{day.month}月{day.day}日 {WEEKDAYS_ZH[day.weekday()]}"
+
+
+def short_date(day: date):
+    """The day button's label: the year is read out but not shown (11月24日 星期二)."""
+    from markupsafe import Markup, escape
+
+    full = long_date(day)
+    year = f"{day.year}年" if current_lang() != "en" else ""
+    shown = full[len(year):] if year else full
+    return Markup(f'<span class="sr">{escape(year)}</span>{escape(shown)}') if year else shown
+
+
+def clock(instant: datetime) -> str:
+    return local(instant).strftime("%H:%M")
+
+
+def long_datetime(instant: datetime) -> str:
+    """The full spoken form used in slot buttons and confirmations."""
+    separator = ", " if current_lang() == "en" else " "
+    return f"{long_date(instant)}{separator}{clock(instant)}"
+
+
+def time_range(start: datetime, end: datetime) -> str:
+    return f"{long_datetime(start)}–{clock(end)}"
+
+
+def space_name(resource) -> str:
+    return resource.name_en if current_lang() == "en" and resource.name_en else resource.name
+
+
+LABELS = {
+    "confirmed": _l("已预约"), "checked_in": _l("已签到"), "no_show": _l("未到"), "cancelled": _l("已取消"),
+    "elderly": _l("老年人"), "child": _l("儿童"), "special": _l("特殊关爱"),
+    "desk": _l("到访"), "phone": _l("电话"), "online": _l("网上"), "api": _l("系统"),
+    "admin": _l("管理员"), "staff": _l("前台"), "operator": _l("运营机构"), "resident": _l("居民"),
+    "free": _l("可预约"), "full": _l("已满"), "closed": _l("闭馆"), "past": _l("已过"),
+    "read": _l("查看"), "change": _l("修改"), "create": _l("新建"), "booking": _l("预约记录"),
+}
+
+
+def label(code: str | None) -> str:
+    return str(LABELS.get(code, code or ""))
+
+
+def masked(name: str) -> str:
+    """周丽娟 → 周*娟: enough for the desk to recognise, not for a passer-by (PIPL art. 51)."""
+    if len(name) <= 1:
+        return name
+    return name[0] + "*" if len(name) == 2 else name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def iso_day(instant: datetime) -> str:
+    return local(instant).date().isoformat()
+
+
+def iso_local(instant: datetime) -> str:
+    """2026-12-01T09:30, the centre's wall clock (for links and hidden fields)."""
+    return local(instant).strftime("%Y-%m-%dT%H:%M")
+
+
+def local_hour(instant: datetime) -> int:
+    return local(instant).hour
+
+
+def error_text(message: str | None) -> str:
+    """A "中文 / English" message in the reader's language; Werkzeug's English-only texts only in English."""
+    zh, sep, en = (message or "").partition(" / ")
+    if sep:
+        return en if current_lang() == "en" else zh
+    return "" if current_lang() != "en" and zh.isascii() else zh
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters.update(long_date=long_date, clock=clock, long_datetime=long_datetime,
+                                 space_name=space_name, label=label, masked=masked,
+                                 iso_day=iso_day, iso_local=iso_local, short_date=short_date)
+    app.jinja_env.globals.update(time_range=time_range, local_hour=local_hour, error_text=error_text)

@@ -1,0 +1,40 @@
+"""Language: zh_CN by default; English when the user picks it or the browser asks for it first."""
+from flask import Flask, request, session
+from flask_babel import Babel
+
+LANGUAGES = ("zh_CN", "en")
+DEFAULT = "zh_CN"
+SESSION_KEY = "lang"
+
+babel = Babel()
+
+
+def chosen_language() -> str | None:
+    """An explicit choice: the signed-in user's saved setting, else this browser's session."""
+    from views.core.preferences import saved_language
+
+    return saved_language() or session.get(SESSION_KEY)
+
+
+def select_locale() -> str:
+    choice = chosen_language()
+    if choice in LANGUAGES:
+        return choice
+    best = request.accept_languages.best_match(["zh_CN", "zh", "en"]) if request else None
+    if best and best.startswith("en"):
+        return "en"
+    return DEFAULT
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", app.config.get("TIMEZONE", "Asia/Shanghai"))
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.globals["current_lang"] = current_lang
+
+
+def current_lang() -> str:
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    return "en" if locale is not None and locale.language == "en" else "zh_CN"

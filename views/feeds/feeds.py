@@ -1,0 +1,127 @@
+"""Calendar feeds over HTTP: the private .ics URL, the JSON API, and one booking as a download."""
+import hashlib
+import time
+
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from flask_login import current_user
+
+from models import CalendarFeed, db
+from services.feeds import feed_build, feeds
+from views.core.api_common import current_actor, iso, now
+from views.core.api_input import centre_tz, int_field, json_body, text_field
+from views.feeds import feed_http
+
+bp = Blueprint("feeds", __name__)
+api = Blueprint("api_feeds", __name__, url_prefix="/api/v1")
+CALENDAR_TYPE = "text/calendar; charset=utf-8"
+PRIVATE_HEADERS = {"Referrer-Policy": "no-referrer", "X-Content-Type-Options": "nosniff"}
+
+
+def settings() -> feeds.FeedSettings:
+    config = current_app.config
+    return feeds.FeedSettings(days_back=config.get("FEED_DAYS_BACK", 30), days_ahead=config.get("FEED_DAYS_AHEAD", 180),
+                              max_events=config.get("FEED_MAX_EVENTS", 1500),
+                              uid_domain=config.get("FEED_UID_DOMAIN", "linli.calendar"))
+
+
+def feed_urls(token: str) -> tuple[str, str]:
+    """Absolute https and webcal URLs; FEED_BASE_URL names the public address behind a proxy."""
+    path = url_for("feeds.calendar_feed", token=token)
+    base = current_app.config.get("FEED_BASE_URL") or f"https://{request.host}"
+    url = base.rstrip("/") + path
+    return url, "webcal://" + url.split("://", 1)[1]
+
+
+def _plain(status: int, message: str, **headers) -> Response:
+    return Response(message + "\n", status, {"Content-Type": "text/plain; charset=utf-8",
+                                             "Cache-Control": "no-store", **PRIVATE_HEADERS, **headers})
+
+
+def _build(feed_id: int, day: str) -> feed_http.CachedFeed | None:
+    feed = db.session.get(CalendarFeed, feed_id)
+    owner = feeds.live_owner(db.session, feed)
+    if owner is None:  # the owner may no longer see this: as good as revoked
+        return None
+    body = feed_build.build_feed(db.session, feed, owner, now(), centre_tz(), settings())
+    etag = hashlib.sha256(body).hexdigest()[:32]
+    return feed_http.CachedFeed(etag, body, day, time.monotonic())
+
+
+@bp.get("/feeds/<token>.ics")
+def calendar_feed(token: str):
+    """The subscription URL: no login, the token is the key. 404 for unknown and revoked alike.
+    Polls of an unchanged feed are mostly answered 304 by feed_http.FeedMiddleware before this."""
+    feed_id = request.environ.get(feed_http.CHECKED_FEED)
+    if feed_id is None:
+        feed_id = feed_http.token_lookup(current_app)(token)
+        if feed_id is None:
+            return _plain(404, "找不到该日历 / No such calendar")
+        limiter = current_app.extensions["feed_limiter"]
+        if not limiter.allow(feed_id):
+            return _plain(429, "请求太频繁，请稍后再试 / Too many requests, try again later",
+                          **{"Retry-After": str(limiter.retry_after(feed_id))})
+    day = feed_http.feed_day(current_app)
+    cache = current_app.extensions["feed_cache"]
+    entry = cache.get(feed_id, day)
+    if entry is None:
+        entry = _build(feed_id, day)
+        if entry is None:
+            return _plain(404, "找不到该日历 / No such calendar")
+        cache.put(feed_id, entry)
+    headers = {"ETag": f'"{entry.etag}"', **dict(feed_http.FEED_HEADERS)}
+    if request.if_none_match.contains_weak(entry.etag):
+        return Response(status=304, headers=headers)
+    headers["Content-Disposition"] = 'inline; filename="calendar.ics"'
+    return Response(entry.body, 200, headers, content_type=CALENDAR_TYPE)
+
+
+@bp.get("/bookings/<int:booking_id>.ics")
+def booking_ics(booking_id: int):
+    """One booking for the resident's phone, with a reminder an hour before."""
+    booking, body = feed_build.booking_download(db.session, current_actor(), booking_id, centre_tz(), settings())
+    headers = {"Content-Disposition": f'attachment; filename="booking-{booking.id}.ics"',
+               "Cache-Control": "private, no-store", **PRIVATE_HEADERS}
+    return Response(body, 200, headers, content_type=CALENDAR_TYPE)
+
+
+def feed_json(feed: CalendarFeed, token: str | None = None) -> dict:
+    data = {"id": feed.id, "scope": feed.scope, "resource_id": feed.resource_id, "resident_id": feed.resident_id,
+            "organisation": feed.organisation, "created_at": iso(feed.created_at)}
+    if token is not None:  # shown once: only the hash is kept
+        data["url"], data["webcal_url"] = feed_urls(token)
+    return data
+
+
+def create_from(data: dict) -> tuple[CalendarFeed, str]:
+    current_actor()  # 401 before anything else
+    return feeds.create_feed(
+        db.session, current_user._get_current_object(), text_field(data, "scope", required=True, max_length=20),
+        resource_id=int_field(data, "resource_id", required=False),
+        resident_id=int_field(data, "resident_id", required=False),
+        organisation=text_field(data, "organisation", max_length=120))
+
+
+@api.post("/feeds")
+def create_feed():
+    feed, token = create_from(json_body())
+    db.session.commit()
+    return jsonify(feed_json(feed, token)), 201
+
+
+@api.get("/feeds")
+def list_feeds():
+    return jsonify([feed_json(f) for f in feeds.visible_feeds(db.session, current_actor())])
+
+
+@api.delete("/feeds/<int:feed_id>")
+def delete_feed(feed_id: int):
+    revoke(feed_id)
+    return Response(status=204)
+
+
+def revoke(feed_id: int) -> None:
+    feeds.revoke_feed(db.session, current_actor(), feed_id, now())
+    db.session.commit()
+    current_app.extensions["feed_cache"].drop(feed_id)
+
+

@@ -1,0 +1,86 @@
+"""Residents' waitlist pages: join a full slot, see the line, accept or decline an offer."""
+from datetime import timedelta
+
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from sqlalchemy import select
+
+from models import Resident, Resource, WaitlistEntry, db
+from services.booking import booking
+from services.booking.rules import Request
+from services.core.errors import DomainError, NotFound
+from services.routines import waitlist
+from services.routines.scheduler_settings import settings_from
+from views.core.api_common import now, rule_context
+from views.core.pages import instant_arg, int_arg, page_actor, readable
+from views.core.roles import resident_required
+
+bp = Blueprint("waitlist_pages", __name__, url_prefix="/my/waitlist")
+SHOWN = ("offered", "waiting", "booked", "declined", "expired", "lapsed")
+
+
+
+
+@bp.get("")
+@resident_required
+def index():
+    actor = page_actor()
+    entries = list(db.session.scalars(select(WaitlistEntry).where(
+        WaitlistEntry.resident_id.in_(actor.resident_ids), WaitlistEntry.ends_at > now() - timedelta(days=7),
+    ).order_by(WaitlistEntry.starts_at, WaitlistEntry.id)))
+    entries.sort(key=lambda e: SHOWN.index(e.status) if e.status in SHOWN else len(SHOWN))
+    spaces = {r.id: r for r in db.session.scalars(select(Resource))}
+    people = {p.id: p for p in db.session.scalars(select(Resident).where(Resident.id.in_(actor.resident_ids)))}
+    return render_template("waitlist/index.html", entries=entries, spaces=spaces, people=people, now=now())
+
+
+@bp.post("")
+@resident_required
+def join():
+    """Join from a full slot's page: resource_id, for (the resident), start; the space's slot length."""
+    actor = page_actor()
+    person_id = int_arg("for") or actor.resident_id
+    if person_id not in actor.resident_ids:
+        raise NotFound()
+    try:
+        resource = booking.lock_space(db.session, int_arg("resource_id", required=True))
+        start = instant_arg("start")
+        req = Request(resource, db.session.get(Resident, person_id), start,
+                      start + timedelta(minutes=resource.slot_minutes), int_arg("party_size") or 1)
+        waitlist.join(db.session, req, actor, rule_context(actor))
+        waitlist.offer_free_seats(db.session, resource, now(), settings_from(current_app.config))
+    except DomainError as err:
+        db.session.rollback()
+        flash(readable(err), "error")
+        return redirect(url_for("waitlist_pages.index"))
+    db.session.commit()
+    flash("已加入候补，有空位会通知您 / You are on the waitlist; we will tell you when a place frees up", "ok")
+    return redirect(url_for("waitlist_pages.index"))
+
+
+def _respond(entry_id: int, accept: bool):
+    settings = settings_from(current_app.config)
+    try:
+        if accept:
+            waitlist.accept(db.session, entry_id, page_actor(), now(), settings)
+        else:
+            waitlist.decline(db.session, entry_id, page_actor(), now(), settings)
+    except DomainError as err:
+        db.session.rollback()
+        flash(readable(err), "error")
+        return redirect(url_for("waitlist_pages.index"))
+    db.session.commit()
+    flash("预约成功 / Booked" if accept else "已放弃，位置会让给下一位 / Declined; the place goes to the next person",
+          "ok")
+    return redirect(url_for("portal.index") if accept else url_for("waitlist_pages.index"))
+
+
+@bp.post("/<int:entry_id>/accept")
+@resident_required
+def accept(entry_id: int):
+    return _respond(entry_id, accept=True)
+
+
+@bp.post("/<int:entry_id>/decline")
+@resident_required
+def decline(entry_id: int):
+    return _respond(entry_id, accept=False)
