@@ -1,6 +1,6 @@
 """When a space is open: weekly hours, China's public holidays and make-up days, closures."""
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -48,7 +48,3 @@ def opening_periods(resource: Resource, day: date, centre: Centre, tz: ZoneInfo)
         if h.weekday == weekday
     ]
 
-
-def local_days(start: datetime, end: datetime, tz: ZoneInfo) -> list[date]:
-    first, last = start.astimezone(tz).date(), (end - timedelta(microseconds=1)).astimezone(tz).date()
-    return [first + timedelta(days=n) for n in range((last - first).days + 1)]

@@ -46,13 +46,6 @@ JOBS: tuple[Job, ...] = (
 )
 
 
-def job_by_id(job_id: str) -> Job:
-    for job in JOBS:
-        if job.id == job_id:
-            return job
-    raise KeyError(job_id)
-
-
 def run_job(session: Session, job: Job, now: datetime, settings: Settings) -> int:
     """Run one job; whatever it left uncommitted (an error) is rolled back so the next job starts clean."""
     try:

@@ -15,7 +15,6 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 SESSION_KEY = "csrf_token"
 FORM_FIELD = "csrf_token"
 HEADER = "X-CSRF-Token"
-_EXEMPT_ATTR = "_csrf_exempt"
 
 
 def csrf_token() -> str:
@@ -32,21 +31,12 @@ def rotate_csrf_token() -> None:
     session[SESSION_KEY] = secrets.token_urlsafe(32)
 
 
-def csrf_exempt(view):
-    """Mark a view that authenticates by other means (e.g. a signed webhook)."""
-    setattr(view, _EXEMPT_ATTR, True)
-    return view
-
-
 def _uses_bearer_token() -> bool:
     return request.headers.get("Authorization", "").lower().startswith("bearer ")
 
 
 def _needs_check(app: Flask) -> bool:
     if request.method in SAFE_METHODS or _uses_bearer_token():
-        return False
-    view = app.view_functions.get(request.endpoint or "")
-    if view is not None and getattr(view, _EXEMPT_ATTR, False):
         return False
     # An API call without a session has nothing to forge: the API answers 401 itself.
     return not (request.path.startswith("/api/") and not current_user.is_authenticated)

@@ -1,5 +1,5 @@
 """What the server-rendered pages share: the actor, the local day, form parsing and readable errors."""
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from flask import abort, request
 from flask_babel import gettext as _
@@ -82,6 +82,3 @@ def or_404(found):
 def ctx_for(actor: Actor):
     return rule_context(actor)
 
-
-def days_from(start: date, count: int) -> list[date]:
-    return [start + timedelta(days=n) for n in range(count)]
