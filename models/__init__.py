@@ -16,13 +16,13 @@ from .messages import (
 )
 from .people import GROUPS, Building, Resident
 from .security import ActivationCode, LoginFailure, UserSetting
-from .spaces import Centre, Closure, OpeningHours, Resource
+from .spaces import SPACE_DEFAULTS, Centre, Closure, OpeningHours, Resource
 
 __all__ = [
     "ACTIVE_STATUSES", "CHANNELS", "FEED_SCOPES", "CalendarFeed", "GROUPS", "ROLES", "SERVICE_TYPES", "STATUSES",
     "ApiToken", "AuditEntry", "Booking", "Building", "Centre", "CircleParameter", "CircleSnapshot", "Closure", "OpeningHours",
     "Resident", "Resource", "Series", "ServicePoint", "User", "WaitlistEntry", "WalkEdge", "WalkNode", "db", "utcnow",
-    "ActivationCode", "LoginFailure", "UserSetting",
+    "ActivationCode", "LoginFailure", "UserSetting", "SPACE_DEFAULTS",
     "AttentionFlag", "CONTACT_METHODS", "CONTACT_OUTCOMES", "ContactRecord", "DeliveryAttempt", "MESSAGE_STATUSES",
     "OutboxMessage", "ResidentContact",
 ]

@@ -6,6 +6,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import UTCDateTime, db
 
+# The one set of defaults a new space starts with: the model's columns, the admin's "new space" form,
+# the demo and the tests' world builder all take these.
+SPACE_DEFAULTS = {"capacity": 1, "exclusive": False, "sensitive": False, "buffer_minutes": 0, "slot_minutes": 60,
+                  "min_duration_minutes": 15, "max_duration_minutes": 240, "min_notice_minutes": 60,
+                  "window_days": 14, "active": True}
+
 
 class Centre(db.Model):
     """Centre-wide settings; one row per deployment."""
@@ -26,23 +32,23 @@ class Resource(db.Model):
     name_en: Mapped[str] = mapped_column(String(120))
     kind: Mapped[str] = mapped_column(String(40), index=True)
     floor: Mapped[int | None] = mapped_column(Integer)
-    capacity: Mapped[int] = mapped_column(Integer, default=1)
-    exclusive: Mapped[bool] = mapped_column(Boolean, default=False)
+    capacity: Mapped[int] = mapped_column(Integer, default=SPACE_DEFAULTS["capacity"])
+    exclusive: Mapped[bool] = mapped_column(Boolean, default=SPACE_DEFAULTS["exclusive"])
     # Groups admitted; [] admits every resident.
     groups: Mapped[list[str]] = mapped_column(JSON, default=list)
-    sensitive: Mapped[bool] = mapped_column(Boolean, default=False)
+    sensitive: Mapped[bool] = mapped_column(Boolean, default=SPACE_DEFAULTS["sensitive"])
     operator: Mapped[str | None] = mapped_column(String(120), index=True)
-    buffer_minutes: Mapped[int] = mapped_column(Integer, default=0)
-    slot_minutes: Mapped[int] = mapped_column(Integer, default=60)
-    min_duration_minutes: Mapped[int] = mapped_column(Integer, default=15)
-    max_duration_minutes: Mapped[int] = mapped_column(Integer, default=240)
-    min_notice_minutes: Mapped[int] = mapped_column(Integer, default=60)
-    window_days: Mapped[int] = mapped_column(Integer, default=14)
+    buffer_minutes: Mapped[int] = mapped_column(Integer, default=SPACE_DEFAULTS["buffer_minutes"])
+    slot_minutes: Mapped[int] = mapped_column(Integer, default=SPACE_DEFAULTS["slot_minutes"])
+    min_duration_minutes: Mapped[int] = mapped_column(Integer, default=SPACE_DEFAULTS["min_duration_minutes"])
+    max_duration_minutes: Mapped[int] = mapped_column(Integer, default=SPACE_DEFAULTS["max_duration_minutes"])
+    min_notice_minutes: Mapped[int] = mapped_column(Integer, default=SPACE_DEFAULTS["min_notice_minutes"])
+    window_days: Mapped[int] = mapped_column(Integer, default=SPACE_DEFAULTS["window_days"])
     # Longer windows for some groups, e.g. {"special": 28}: 一特 may book earlier.
     group_window_days: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     # At most this many active bookings per resident per space kind per week; None = no limit.
     weekly_quota: Mapped[int | None] = mapped_column(Integer)
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=SPACE_DEFAULTS["active"])
 
     # Loaded with the space: every rule check and availability answer needs them.
     hours: Mapped[list["OpeningHours"]] = relationship(

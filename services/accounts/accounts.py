@@ -1,14 +1,14 @@
 """Logins and API tokens. Tokens are random, shown once and stored only as a SHA-256 hash."""
 import hashlib
 import secrets
-from datetime import datetime
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import generate_password_hash
 
-from models import ROLES, ApiToken, Resident, User
+from models import ROLES, ApiToken, Resident, User, UserSetting
 from services.core import errors
+from services.core.transaction import write_transaction
 
 MIN_PASSWORD_LENGTH = 8
 
@@ -30,13 +30,6 @@ def create_user(session: Session, username: str, password: str, role: str, resid
                 resident_id=resident_id, organisation=organisation)
     session.add(user)
     session.flush()
-    return user
-
-
-def authenticate(session: Session, username: str, password: str) -> User | None:
-    user = session.scalar(select(User).where(User.username == username))
-    if user is None or not check_password_hash(user.password_hash, password):
-        return None
     return user
 
 
@@ -62,9 +55,15 @@ _USER_FOR_TOKEN = (
 )
 
 
-def revoke_token(session: Session, token: str, now: datetime) -> bool:
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
-    if row is None:
-        return False
-    row.revoked_at = now
-    return True
+
+def save_display_settings(session: Session, user_id: int, language: str | None = None,
+                          large_text: bool | None = None) -> UserSetting:
+    """Remember a signed-in user's language and text size across devices; None leaves a choice as it was."""
+    with write_transaction(session):
+        setting = session.get(UserSetting, user_id) or UserSetting(user_id=user_id, large_text=False)
+        if language is not None:
+            setting.language = language
+        if large_text is not None:
+            setting.large_text = large_text
+        session.add(setting)
+    return setting

@@ -9,7 +9,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from models import ActivationCode, Resident, User
 from services.accounts import login_limits, signin
-from services.core import errors
+from services.core import audit, errors
+from services.core.access import Actor, require_staff
+from services.core.transaction import write_transaction
 
 CODE_DIGITS = 8
 VALID_FOR = timedelta(days=14)
@@ -49,6 +51,18 @@ def _new_login(session: Session, resident: Resident) -> User:
     return user
 
 
+def issue_code(session: Session, actor: Actor, resident_id: int, now: datetime) -> IssuedCode:
+    """The desk's use-case: staff hand a resident a fresh activation code; the record change is audited."""
+    require_staff(actor)
+    with write_transaction(session):
+        resident = session.get(Resident, resident_id)
+        if resident is None:
+            raise errors.NotFound()
+        issued = issue(session, resident, actor.user_id, now)
+        audit.resident_touched(session, actor.user_id, resident, audit.CHANGE, now)
+    return issued
+
+
 def issue(session: Session, resident: Resident, issued_by: int | None, now: datetime) -> IssuedCode:
     """Open the resident's login if needed and issue a fresh code; earlier unused codes stop working."""
     user = login_for(session, resident) or _new_login(session, resident)
@@ -66,6 +80,20 @@ def _valid_code(session: Session, user: User, code: str, now: datetime) -> Activ
     rows = session.scalars(select(ActivationCode).where(
         ActivationCode.user_id == user.id, ActivationCode.used_at.is_(None), ActivationCode.expires_at > now))
     return next((row for row in rows if check_password_hash(row.code_hash, code)), None)
+
+
+def activate_login(session: Session, identifier: str, code: str, password: str, confirm: str, ip: str | None,
+                   now: datetime) -> User:
+    """The activation use-case. A refusal is raised after its commit: wrong codes count towards the limit."""
+    refused: errors.DomainError | None = None
+    with write_transaction(session):
+        try:
+            user = activate(session, identifier, code, password, confirm, ip, now)
+        except errors.DomainError as err:
+            refused = err
+    if refused is not None:
+        raise refused
+    return user
 
 
 def activate(session: Session, identifier: str, code: str, password: str, confirm: str, ip: str | None,

@@ -9,6 +9,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from models import Resident, User
 from services.accounts import login_limits
 from services.core import errors
+from services.core.transaction import write_transaction
 
 MIN_PASSWORD, MAX_PASSWORD = 8, 128
 # The passwords people in China pick first; refusing them costs nothing (ASVS 2.1.7).
@@ -46,30 +47,27 @@ def find_user(session: Session, identifier: str) -> User | None:
 
 
 def sign_in(session: Session, identifier: str, password: str, ip: str | None, now: datetime) -> User:
-    """The user, or WrongCredentials (recorded) / TooManyAttempts (the 6th failure in a minute)."""
+    """The sign-in use-case: the user, or WrongCredentials (the failure recorded) / TooManyAttempts
+    (the 6th failure in a minute). The slow password hash runs before the write lock is taken."""
     user, keys = verify(session, identifier, password, ip, now)
-    return record_outcome(session, identifier, user, keys, now)
+    with write_transaction(session):
+        if user is None:
+            login_limits.record_failure(session, keys, now)
+        else:
+            login_limits.clear_account(session, identifier)
+    if user is None:
+        raise WrongCredentials()  # after the commit: the failure counts though the sign-in failed
+    return user
 
 
 def verify(session: Session, identifier: str, password: str, ip: str | None,
            now: datetime) -> tuple[User | None, list[str]]:
-    """Reads and the password check only: the user if the password is right, and the rate-limit keys.
-
-    Kept apart from record_outcome so the slow hash runs outside any write lock.
-    """
+    """Reads and the password check only: the user if the password is right, and the rate-limit keys."""
     keys = login_limits.keys_for(identifier, ip)
     login_limits.check_allowed(session, keys, now)
     user = find_user(session, identifier)
     valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
     return (user if user is not None and valid else None), keys
-
-
-def record_outcome(session: Session, identifier: str, user: User | None, keys: list[str], now: datetime) -> User:
-    if user is None:
-        login_limits.record_failure(session, keys, now)
-        raise WrongCredentials()
-    login_limits.clear_account(session, identifier)
-    return user
 
 
 def check_new_password(password: str, confirm: str) -> None:
@@ -87,11 +85,27 @@ def set_password(user: User, password: str) -> None:
     end_sessions(user)
 
 
-def change_password(user: User, current: str, password: str, confirm: str) -> None:
+def change_password(session: Session, user_id: int, current: str, password: str, confirm: str) -> User:
+    """The user's own password change; every other signed-in copy of their session ends."""
+    user = session.get(User, user_id)
     if not check_password_hash(user.password_hash, current):
         raise errors.Invalid("current", "当前密码不对 / The current password is wrong")
     check_new_password(password, confirm)
-    set_password(user, password)
+    new_hash = generate_password_hash(password)  # the slow hash before the write lock
+    with write_transaction(session):
+        user = session.get(User, user_id)
+        user.password_hash = new_hash
+        end_sessions(user)
+    return user
+
+
+def sign_out_everywhere(session: Session, user_id: int) -> None:
+    """Sign-out (one's own, or an admin's for a user): every copy of the session cookie stops working."""
+    with write_transaction(session):
+        user = session.get(User, user_id)
+        if user is None:
+            raise errors.NotFound()
+        end_sessions(user)
 
 
 def end_sessions(user: User) -> None:

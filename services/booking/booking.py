@@ -38,6 +38,14 @@ def lock_space(session: Session, resource_id: int) -> Resource:
     return resource
 
 
+def find_space(session: Session, resource_id: int) -> Resource:
+    """The space, read without a lock (to parse a form against it before booking)."""
+    resource = session.get(Resource, resource_id)
+    if resource is None or not resource.active:
+        raise errors.NotFound("找不到该空间 / No such space", field="resource_id")
+    return resource
+
+
 def find_resident(session: Session, resident_id: int) -> Resident:
     resident = session.get(Resident, resident_id)
     if resident is None:

@@ -5,22 +5,48 @@ from sqlalchemy.orm import Session
 
 from models import Closure, Resource
 from services.core import errors
-from services.core.access import Actor, require_space_manager
+from services.core.access import Actor, require_space_manager, runs_space
+from services.core.transaction import write_transaction
 
 MAX_REASON = 200
+
+
+def _checked_reason(start: datetime, end: datetime, reason: str | None) -> str:
+    if end <= start:
+        raise errors.Invalid("end", "结束时间必须晚于开始时间 / end must be after start")
+    reason = (reason or "").strip()
+    if not reason:
+        raise errors.Invalid("reason", "请填写原因 / a reason is required")
+    return reason[:MAX_REASON]
 
 
 def close(session: Session, actor: Actor, resource: Resource | None, start: datetime, end: datetime,
           reason: str | None) -> Closure:
     """Staff close any space or the centre (resource None); an operator only a space it runs."""
     require_space_manager(actor, resource)
-    if end <= start:
-        raise errors.Invalid("end", "结束时间必须晚于开始时间 / end must be after start")
-    reason = (reason or "").strip()
-    if not reason:
-        raise errors.Invalid("reason", "请填写原因 / a reason is required")
     closure = Closure(resource_id=resource.id if resource else None, starts_at=start, ends_at=end,
-                      reason=reason[:MAX_REASON], created_by_id=actor.user_id)
+                      reason=_checked_reason(start, end, reason), created_by_id=actor.user_id)
     session.add(closure)
     session.flush()
     return closure
+
+
+def create_closure(session: Session, actor: Actor, resource_id: int | None, start: datetime, end: datetime,
+                   reason: str | None) -> Closure:
+    """The use-case behind the API, the admin's and the operator's closure forms."""
+    _checked_reason(start, end, reason)  # before the write lock
+    with write_transaction(session):
+        resource = session.get(Resource, resource_id) if resource_id else None
+        if resource_id and resource is None:
+            raise errors.NotFound("找不到该空间 / No such space", field="resource_id")
+        return close(session, actor, resource, start, end, reason)
+
+
+def remove_closure(session: Session, actor: Actor, closure_id: int) -> None:
+    """Staff remove any closure; an operator only one of a space it runs (others are not its to know of)."""
+    with write_transaction(session):
+        closure = session.get(Closure, closure_id)
+        resource = session.get(Resource, closure.resource_id) if closure and closure.resource_id else None
+        if closure is None or not (actor.is_staff or (resource is not None and runs_space(actor, resource))):
+            raise errors.NotFound()
+        session.delete(closure)

@@ -134,12 +134,16 @@ class Request:
     party_size: int = 1
 
 
-def check_all(session: Session, req: Request, ctx: Context) -> None:
-    """Every rule, cheapest and most specific first; the space's fullness last."""
+def check_all(session: Session, req: Request, ctx: Context, room: bool = True) -> None:
+    """Every rule, cheapest and most specific first; the space's fullness last.
+
+    room=False leaves out only the fullness: the waitlist queues for slots that are full.
+    """
     check_shape(req.resource, req.start, req.end, req.party_size)
     check_eligible(req.resource, req.resident, ctx)
     check_timing(req.resource, req.resident, req.start, req.end, ctx)
     near = occupancy.around(session, req.resource, req.start, req.end)
     check_open(session, req.resource, req.start, req.end, ctx, near.closures)
     check_quota(session, req.resource, req.resident, req.start, ctx)
-    check_room(session, req.resource, req.start, req.end, req.party_size, near.uses)
+    if room:
+        check_room(session, req.resource, req.start, req.end, req.party_size, near.uses)

@@ -1,7 +1,7 @@
 """Who may see and act on what: the role and ownership rules of CONTRACT.md."""
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import Select, false, or_, select
 from sqlalchemy.orm import Session
 
 from models import Booking, Resident, Resource, User
@@ -40,12 +40,17 @@ def runs_space(actor: Actor, resource: Resource) -> bool:
     return actor.role == "operator" and actor.organisation is not None and resource.operator == actor.organisation
 
 
-def may_see_booking(actor: Actor, booking: Booking) -> bool:
-    return (
-        actor.is_staff
-        or booking.resident_id in actor.resident_ids
-        or runs_space(actor, booking.resource)
-    )
+def visible_bookings(actor: Actor) -> Select:
+    """The one answer to "which bookings may this actor see": staff every booking, a resident their own
+    and their wards', an operator those in the spaces its organisation runs. Every list, page and
+    download of bookings starts from this query."""
+    stmt = select(Booking).join(Resource, Booking.resource_id == Resource.id)
+    if actor.is_staff:
+        return stmt
+    conditions = [Booking.resident_id.in_(actor.resident_ids)] if actor.resident_ids else []
+    if actor.role == "operator" and actor.organisation:
+        conditions.append(Resource.operator == actor.organisation)
+    return stmt.where(or_(*conditions) if conditions else false())
 
 
 def require_booking_for(actor: Actor, resident_id: int) -> None:
@@ -68,7 +73,7 @@ def require_space_manager(actor: Actor, resource: Resource | None) -> None:
 
 
 def visible_booking(session: Session, actor: Actor, booking_id: int) -> Booking:
-    booking = session.get(Booking, booking_id)
-    if booking is None or not may_see_booking(actor, booking):
+    booking = session.scalar(visible_bookings(actor).where(Booking.id == booking_id))
+    if booking is None:
         raise errors.NotFound()  # not yours to know of
     return booking

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import AuditEntry, Booking, Resident, User
+from services.core.transaction import write_transaction
 
 READ, CHANGE, CREATE = "read", "change", "create"
 
@@ -14,6 +15,23 @@ READ, CHANGE, CREATE = "read", "change", "create"
 def record(session: Session, user_id: int | None, action: str, object_type: str, object_id: int,
            now: datetime) -> None:
     session.add(AuditEntry(user_id=user_id, action=action, object_type=object_type, object_id=object_id, at=now))
+
+
+def reads_recorded(session: Session, user_id: int | None, entries: list[tuple[str, int]], now: datetime) -> None:
+    """A page or answer showed sensitive records: one entry each, in a short write of its own.
+
+    What the page read stays loaded (the entries change none of it), so rendering re-reads nothing.
+    """
+    if not entries:
+        return
+    with write_transaction(session, keep_loaded=True):
+        for object_type, object_id in entries:
+            record(session, user_id, READ, object_type, object_id, now)
+
+
+def sensitive_entries(bookings=(), residents=()) -> list[tuple[str, int]]:
+    """The audit entries a read of these records needs: counselling-type bookings and every resident."""
+    return [("booking", b.id) for b in bookings if b.resource.sensitive] + [("resident", r.id) for r in residents]
 
 
 def is_sensitive_booking(booking: Booking) -> bool:

@@ -7,6 +7,11 @@ from sqlalchemy.orm import Session
 
 from models import Centre
 from services.booking.rules import Context
+from services.core import errors
+from services.core.access import Actor
+from services.core.transaction import write_transaction
+
+STAFF_WINDOW_DAYS = (1, 365)
 
 
 def current_centre(session: Session) -> Centre:
@@ -21,3 +26,20 @@ def current_centre(session: Session) -> Centre:
 
 def context(session: Session, now: datetime, tz: ZoneInfo, by_staff: bool) -> Context:
     return Context(now=now, tz=tz, centre=current_centre(session), by_staff=by_staff)
+
+
+def change_settings(session: Session, actor: Actor, close_on_public_holidays: bool,
+                    staff_window_days: int | None = None) -> Centre:
+    """Admins set the centre-wide rules; a window left out stays as it was."""
+    if actor.role != "admin":
+        raise errors.Forbidden()
+    low, high = STAFF_WINDOW_DAYS
+    if staff_window_days is not None and not low <= staff_window_days <= high:
+        raise errors.Invalid("staff_window_days", f"staff_window_days 应在 {low}–{high} 之间 / staff_window_days "
+                                                  f"must be {low}–{high}")
+    with write_transaction(session):
+        centre = current_centre(session)
+        centre.close_on_public_holidays = close_on_public_holidays
+        if staff_window_days is not None:
+            centre.staff_window_days = staff_window_days
+    return centre

@@ -2,7 +2,8 @@
 
 Python's sqlite3 driver sends no BEGIN before a SELECT, so a check-then-insert would check
 outside any transaction. We take BEGIN over: IMMEDIATE (the write lock up front) for every
-transaction except those marked read-only (GET requests), which use a plain deferred BEGIN.
+transaction except those marked read-only (web requests until a use-case's write_transaction),
+which use a plain deferred BEGIN.
 """
 from contextvars import ContextVar
 
@@ -42,6 +43,10 @@ def mark_read_only(read_only: bool) -> None:
     _read_only.set(read_only)
 
 
+def is_read_only() -> bool:
+    return _read_only.get()
+
+
 def begin_write(session: Session) -> None:
     """End the read done so far and make the next transaction a write.
 
@@ -50,12 +55,6 @@ def begin_write(session: Session) -> None:
     """
     session.commit()
     _read_only.set(False)
-
-
-def begin_read(session: Session) -> None:
-    """End the current transaction (rolling back) and make the next one a read."""
-    session.rollback()
-    _read_only.set(True)
 
 
 def normalise_url(url: str) -> str:

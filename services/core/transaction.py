@@ -6,19 +6,40 @@ the block commits on success and rolls back on any error. Views never commit and
 """
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
-from services.core.database import begin_write
+from services.core.database import begin_write, is_read_only, mark_read_only
+
+_writing: ContextVar[bool] = ContextVar("writing", default=False)
 
 
 @contextmanager
-def write_transaction(session: Session) -> Iterator[None]:
-    """End the read done so far, begin the write (BEGIN IMMEDIATE on SQLite), commit or roll back."""
+def write_transaction(session: Session, keep_loaded: bool = False) -> Iterator[None]:
+    """End the read done so far, begin the write (BEGIN IMMEDIATE on SQLite), commit or roll back.
+
+    Afterwards the context reads as it did before (a web request goes back to deferred reads, so
+    rendering the answer does not queue for the write lock). A use-case called inside another's
+    transaction joins it: only the outermost block commits. keep_loaded leaves what was read before
+    loaded after the commit, for writes that change none of it (an audit entry for a page just read).
+    """
+    if _writing.get():
+        yield
+        return
+    was_read_only = is_read_only()
     begin_write(session)
+    token = _writing.set(True)
+    plain = session() if isinstance(session, scoped_session) else session
+    expire_on_commit = plain.expire_on_commit
+    plain.expire_on_commit = expire_on_commit and not keep_loaded
     try:
         yield
         session.commit()
     except BaseException:
         session.rollback()
         raise
+    finally:
+        plain.expire_on_commit = expire_on_commit
+        _writing.reset(token)
+        mark_read_only(was_read_only)

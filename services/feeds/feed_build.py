@@ -5,9 +5,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from models import Booking, CalendarFeed
-from services.core.access import Actor, may_see_booking
+from services.core.access import Actor, visible_booking
 from services.core.centre import current_centre
-from services.core.errors import NotFound
 from services.feeds import feed_programme, feeds, ics
 
 
@@ -26,9 +25,7 @@ def build_feed(session: Session, feed: CalendarFeed, owner: Actor, now: datetime
 def booking_download(session: Session, actor: Actor, booking_id: int, tz: ZoneInfo,
                      settings: feeds.FeedSettings) -> tuple[Booking, bytes]:
     """One booking as an .ics file with a reminder an hour before; redacted like a feed would be."""
-    booking = session.get(Booking, booking_id)
-    if booking is None or not may_see_booking(actor, booking):
-        raise NotFound()  # not yours to know of
+    booking = visible_booking(session, actor, booking_id)
     detail = feeds.detail_for(actor, booking)
     with_name = detail is not ics.Detail.REDACTED
     event = ics.booking_event(ics.BookingView.of(booking), detail, feeds.booking_location(session, booking.resource),

@@ -21,6 +21,7 @@ from models import FEED_SCOPES, Booking, CalendarFeed, Resident, Resource, User
 from services.core import errors
 from services.core.access import Actor, actor_for, may_see_resident, runs_space
 from services.core.centre import current_centre
+from services.core.transaction import write_transaction
 from services.feeds import ics
 from services.feeds.ics import Detail
 
@@ -67,9 +68,7 @@ def _require_scope_allowed(session: Session, actor: Actor, feed: CalendarFeed) -
 def create_feed(session: Session, user: User, scope: str, resource_id: int | None = None,
                 resident_id: int | None = None, organisation: str | None = None) -> tuple[CalendarFeed, str]:
     """Make a feed for `user`; the token is returned once and only its hash is kept."""
-    if scope not in FEED_SCOPES:
-        raise errors.Invalid("scope", f"scope 只能是 {', '.join(FEED_SCOPES)} / scope must be one of "
-                                      f"{', '.join(FEED_SCOPES)}")
+    _check_scope(scope)
     actor = actor_for(session, user)
     feed = CalendarFeed(user_id=user.id, scope=scope)
     if scope == "resource":
@@ -87,6 +86,20 @@ def create_feed(session: Session, user: User, scope: str, resource_id: int | Non
     session.add(feed)
     session.flush()
     return feed, token
+
+
+def make_feed(session: Session, user_id: int, scope: str, resource_id: int | None = None,
+              resident_id: int | None = None, organisation: str | None = None) -> tuple[CalendarFeed, str]:
+    """The use-case behind POST /feeds and the feeds page: a new private URL, shown once."""
+    _check_scope(scope)
+    with write_transaction(session):
+        return create_feed(session, session.get(User, user_id), scope, resource_id, resident_id, organisation)
+
+
+def _check_scope(scope: str) -> None:
+    if scope not in FEED_SCOPES:
+        raise errors.Invalid("scope", f"scope 只能是 {', '.join(FEED_SCOPES)} / scope must be one of "
+                                      f"{', '.join(FEED_SCOPES)}")
 
 
 def _existing(session: Session, model, object_id: int | None, field: str):
@@ -144,11 +157,6 @@ class TokenLookup:
         return _checked(row, digest)
 
 
-def find_feed(session: Session, token: str) -> CalendarFeed | None:
-    feed_id = live_feed_id(session, token)
-    return session.get(CalendarFeed, feed_id) if feed_id is not None else None
-
-
 def visible_feeds(session: Session, actor: Actor) -> list[CalendarFeed]:
     """Live feeds: one's own; admins see everyone's so a leaked URL can be revoked."""
     stmt = select(CalendarFeed).where(CalendarFeed.revoked_at.is_(None))
@@ -158,10 +166,12 @@ def visible_feeds(session: Session, actor: Actor) -> list[CalendarFeed]:
 
 
 def revoke_feed(session: Session, actor: Actor, feed_id: int, now: datetime) -> CalendarFeed:
-    feed = session.get(CalendarFeed, feed_id)
-    if feed is None or feed.revoked_at is not None or not (feed.user_id == actor.user_id or actor.role == "admin"):
-        raise errors.NotFound()
-    feed.revoked_at = now
+    """The use-case: one's own feed, or any feed for an admin; the URL answers 404 from now on."""
+    with write_transaction(session):
+        feed = session.get(CalendarFeed, feed_id)
+        if feed is None or feed.revoked_at is not None or not (feed.user_id == actor.user_id or actor.role == "admin"):
+            raise errors.NotFound()
+        feed.revoked_at = now
     return feed
 
 

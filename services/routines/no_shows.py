@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from models import AttentionFlag, Booking, Resource
 from services.booking import booking as bookings
 from services.core import errors
-from services.core.access import Actor
+from services.core.access import Actor, require_staff
+from services.core.transaction import write_transaction
 from services.routines.scheduler_settings import Settings
 
 log = logging.getLogger("linli.jobs")
@@ -89,3 +90,10 @@ def resolve_flag(session: Session, flag_id: int, user_id: int | None, now: datet
     if flag.resolved_at is None:
         flag.resolved_at, flag.resolved_by_id = now, user_id
     return flag
+
+
+def resolve(session: Session, actor: Actor, flag_id: int, now: datetime) -> AttentionFlag:
+    """Staff mark a repeated no-show flag as dealt with."""
+    require_staff(actor)
+    with write_transaction(session):
+        return resolve_flag(session, flag_id, actor.user_id, now)

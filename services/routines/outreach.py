@@ -13,8 +13,10 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from models import CONTACT_METHODS, CONTACT_OUTCOMES, Booking, ContactRecord, Resident
-from services.core import errors
+from services.core import audit, errors
+from services.core.access import Actor, require_staff
 from services.core.clock import at_local
+from services.core.transaction import write_transaction
 from services.messaging import outbox
 from services.routines.scheduler_settings import Settings
 
@@ -107,6 +109,23 @@ def record_contact(session: Session, resident_id: int, method: str, outcome: str
     session.add(record)
     session.flush()
     return record
+
+
+def contact_list(session: Session, actor: Actor, now: datetime, settings: Settings) -> list[Row]:
+    """Staff's list of whom to call or visit. It reveals disability and living alone, so every
+    resident shown is a read in the audit trail (PIPL art. 51)."""
+    require_staff(actor)
+    rows = who_to_contact(session, now, settings)
+    audit.reads_recorded(session, actor.user_id, audit.sensitive_entries(residents=[r.resident for r in rows]), now)
+    return rows
+
+
+def log_contact(session: Session, actor: Actor, resident_id: int, method: str, outcome: str,
+                now: datetime) -> ContactRecord:
+    """The desk records a call or visit."""
+    require_staff(actor)
+    with write_transaction(session):
+        return record_contact(session, resident_id, method, outcome, actor.user_id, now)
 
 
 def as_csv(rows: list[Row], now: datetime, settings: Settings) -> str:

@@ -27,11 +27,7 @@ MAX_LIVE_ENTRIES = 5  # one resident must not be able to hold a space by queuein
 def join(session: Session, req: Request, actor: Actor, ctx: Context) -> WaitlistEntry:
     """Queue for a slot; the resident's own rules (groups, window, hours) apply as to a booking."""
     require_booking_for(actor, req.resident.id)
-    rules.check_shape(req.resource, req.start, req.end, req.party_size)
-    rules.check_eligible(req.resource, req.resident, ctx)
-    rules.check_timing(req.resource, req.resident, req.start, req.end, ctx)
-    rules.check_open(session, req.resource, req.start, req.end, ctx)
-    rules.check_quota(session, req.resource, req.resident, req.start, ctx)
+    rules.check_all(session, req, ctx, room=False)
     _require_full(session, req)
     _require_room_in_line(session, req.resident.id)
     same = (WaitlistEntry.resource_id == req.resource.id, WaitlistEntry.resident_id == req.resident.id,

@@ -4,17 +4,15 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from models import ROLES, User, db
-from services.accounts import accounts, signin
+from services.accounts import roles, signin
+from services.accounts.roles import STAFF_ROLES
 from services.core import audit
-from services.core.centre import current_centre
-from services.core.errors import DomainError
-from views.core.pages import or_404, page_actor, readable
+from services.core.centre import change_settings, current_centre
+from services.core.errors import DomainError, Invalid, InvalidState
+from views.core.pages import page_actor, readable
 from views.core.roles import admin_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-STAFF_ROLES = ("admin", "staff", "operator")
-
-
 
 
 @bp.get("")
@@ -26,12 +24,13 @@ def index():
 @bp.post("/centre")
 @admin_required
 def centre_post():
-    centre = current_centre(db.session)
-    centre.close_on_public_holidays = request.form.get("close_on_public_holidays") == "1"
     days = request.form.get("staff_window_days", "")
-    if days.isdigit() and 1 <= int(days) <= 365:
-        centre.staff_window_days = int(days)
-    db.session.commit()
+    try:
+        change_settings(db.session, page_actor(), request.form.get("close_on_public_holidays") == "1",
+                        int(days) if days.isdigit() and len(days) < 6 else None)
+    except DomainError as err:
+        flash(readable(err), "error")
+        return redirect(url_for("admin.index"))
     flash(_("已保存"), "ok")
     return redirect(url_for("admin.index"))
 
@@ -52,14 +51,11 @@ def users_post():
         flash(_("居民账号请在前台通过激活码开通"), "error")
         return redirect(url_for("admin.users"))
     try:
-        signin.check_new_password(form.get("password", ""), form.get("password", ""))
-        accounts.create_user(db.session, (form.get("username") or "").strip()[:80], form.get("password", ""), role,
-                             organisation=(form.get("organisation") or "").strip()[:120] or None)
+        roles.create_staff_user(db.session, page_actor(), form.get("username") or "", form.get("password", ""),
+                                role, form.get("organisation"))
     except DomainError as err:
-        db.session.rollback()
         flash(readable(err), "error")
         return redirect(url_for("admin.users"))
-    db.session.commit()
     flash(_("已创建账号"), "ok")
     return redirect(url_for("admin.users"))
 
@@ -67,18 +63,12 @@ def users_post():
 @bp.post("/users/<int:user_id>/role")
 @admin_required
 def change_role(user_id: int):
-    user = or_404(db.session.get(User, user_id))
-    role = request.form.get("role", "")
-    organisation = (request.form.get("organisation") or "").strip()[:120] or None
-    if role not in STAFF_ROLES or user.role == "resident" or (role == "operator" and not organisation):
-        flash(_("无法修改该账号的角色"), "error")
+    try:
+        roles.change_role(db.session, page_actor(), user_id, request.form.get("role", ""),
+                          request.form.get("organisation"))
+    except (Invalid, InvalidState) as err:
+        flash(_("不能取消自己的管理员身份") if isinstance(err, InvalidState) else _("无法修改该账号的角色"), "error")
         return redirect(url_for("admin.users"))
-    if user.id == page_actor().user_id and role != "admin":
-        flash(_("不能取消自己的管理员身份"), "error")
-        return redirect(url_for("admin.users"))
-    user.role, user.organisation = role, organisation if role == "operator" else None
-    signin.end_sessions(user)  # the old role's cookie must not keep working
-    db.session.commit()
     flash(_("已修改角色，该账号需重新登录"), "ok")
     return redirect(url_for("admin.users"))
 
@@ -86,8 +76,7 @@ def change_role(user_id: int):
 @bp.post("/users/<int:user_id>/sign-out")
 @admin_required
 def sign_out_user(user_id: int):
-    signin.end_sessions(or_404(db.session.get(User, user_id)))
-    db.session.commit()
+    signin.sign_out_everywhere(db.session, user_id)
     flash(_("该账号已在所有设备上退出"), "ok")
     return redirect(url_for("admin.users"))
 

@@ -10,12 +10,10 @@ from flask_login import current_user, login_required, login_user, logout_user
 from models import User, db
 from services.accounts import accounts, activation, signin
 from services.accounts.login_limits import TooManyAttempts
-from services.core.database import begin_write
 from services.core.errors import DomainError, Invalid
 from views.core.api_common import now
 from views.core.csrf import rotate_csrf_token
 from views.core.extensions import login_manager
-from views.core.transactions import reads_first
 
 bp = Blueprint("auth", __name__)
 login_manager.login_message = lazy_gettext("请先登录")
@@ -40,7 +38,7 @@ def _load_user_from_token(req) -> User | None:
     return accounts.user_for_token(db.session, token.strip())
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     """Only a path on this site: refuses //evil.example, ////evil.example, https://… and backslashes."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return url_for("home.index")
@@ -66,33 +64,27 @@ def _client_ip() -> str | None:
 @bp.get("/login")
 def login():
     if current_user.is_authenticated:
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(safe_next(request.args.get("next")))
     return render_template("auth/login.html", next=request.args.get("next", ""))
 
 
 @bp.post("/login")
-@reads_first
 def login_post():
     identifier = request.form.get("username", "")[:120]
     try:
-        found, keys = signin.verify(db.session, identifier, request.form.get("password", ""), _client_ip(), now())
-        begin_write(db.session)  # the scrypt check above ran without holding the write lock
-        user = signin.record_outcome(db.session, identifier, found, keys, now())
+        user = signin.sign_in(db.session, identifier, request.form.get("password", ""), _client_ip(), now())
     except (signin.WrongCredentials, TooManyAttempts) as err:
-        db.session.commit()  # the failure must count even though the sign-in failed
         flash(_("尝试次数过多，请一分钟后再试") if err.status == 429 else _("手机号/用户名或密码不对，请再试一次"), "error")
         return render_template("auth/login.html", next=request.form.get("next", ""), username=identifier), err.status
-    db.session.commit()
     start_session(user)
-    return redirect(_safe_next(request.form.get("next")))
+    return redirect(safe_next(request.form.get("next")))
 
 
 @bp.post("/logout")
 @login_required
 def logout():
     # Signing out ends this login everywhere: a copied cookie stops working too.
-    signin.end_sessions(current_user)
-    db.session.commit()
+    signin.sign_out_everywhere(db.session, current_user.id)
     logout_user()
     session.clear()
     flash(_("您已安全退出"), "ok")
@@ -109,12 +101,10 @@ def activate_post():
     form = request.form
     phone = form.get("phone", "")[:40]
     try:
-        user = activation.activate(db.session, phone, form.get("code", "")[:20], form.get("password", ""),
-                                   form.get("confirm", ""), _client_ip(), now())
+        user = activation.activate_login(db.session, phone, form.get("code", "")[:20], form.get("password", ""),
+                                         form.get("confirm", ""), _client_ip(), now())
     except DomainError as err:
-        db.session.commit()  # wrong codes count towards the rate limit
         return render_template("auth/activate.html", phone=phone, error=_activation_message(err)), err.status
-    db.session.commit()
     start_session(user)
     flash(_("账号已激活，欢迎使用"), "ok")
     return redirect(url_for("home.index"))
@@ -140,13 +130,11 @@ def password():
 def password_post():
     form = request.form
     try:
-        signin.change_password(current_user, form.get("current", ""), form.get("password", ""),
-                               form.get("confirm", ""))
+        user = signin.change_password(db.session, current_user.id, form.get("current", ""), form.get("password", ""),
+                                      form.get("confirm", ""))
     except Invalid as err:
-        db.session.rollback()
         message = {"current": _("当前密码不对")}.get(err.details.get("field"), _activation_message(err))
         return render_template("auth/password.html", error=message), 422
-    db.session.commit()
-    start_session(current_user._get_current_object())  # this browser stays in; every other copy is out
+    start_session(user)  # this browser stays in; every other copy is out
     flash(_("密码已修改，其他设备上的登录已退出"), "ok")
     return redirect(url_for("home.index"))

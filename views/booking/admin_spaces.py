@@ -5,19 +5,16 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from models import GROUPS, Closure, OpeningHours, Resource, db
-from services.booking.closures import close as close_space
+from models import GROUPS, Closure, Resource, db
+from services.booking import closures as closures_service
+from services.booking import space_settings
+from services.booking.space_settings import BOUNDS, TEXTS, SpaceSettings
 from services.core.errors import Invalid
 from views.core.api_common import now
 from views.core.pages import day_arg, int_arg, local_instant, or_404, page_actor, readable, today
 from views.core.roles import admin_required
 
 bp = Blueprint("admin_spaces", __name__, url_prefix="/admin")
-# field, low, high: the rules an admin may set, with sane bounds.
-NUMBERS = (("capacity", 1, 500), ("floor", -5, 50), ("slot_minutes", 10, 480), ("buffer_minutes", 0, 120),
-           ("min_duration_minutes", 5, 480), ("max_duration_minutes", 10, 1440), ("min_notice_minutes", 0, 10080),
-           ("window_days", 1, 365))
-TEXTS = (("name", 120), ("name_en", 120), ("kind", 40))
 
 
 @bp.get("/spaces")
@@ -26,20 +23,17 @@ def spaces():
     return render_template("admin/spaces.html", spaces=list(db.session.scalars(select(Resource).order_by(Resource.id))))
 
 
-def _number(form, name: str, low: int, high: int, required: bool = True) -> int | None:
+def _number(form, name: str) -> int | None:
     raw = (form.get(name) or "").strip()
-    if not raw and not required:
+    if not raw:
         return None
     try:
-        value = int(raw)
+        return int(raw)
     except ValueError:
         raise Invalid(name, f"{name} 需要整数 / {name} must be a whole number") from None
-    if not low <= value <= high:
-        raise Invalid(name, f"{name} 应在 {low}–{high} 之间 / {name} must be {low}–{high}")
-    return value
 
 
-def _hours(text: str, weekday: int) -> list[OpeningHours]:
+def _hours(text: str, weekday: int) -> list[tuple[int, time, time]]:
     """"08:00-12:00, 13:30-17:00" → two periods on that weekday."""
     periods = []
     for part in filter(None, (p.strip() for p in text.replace("，", ",").split(","))):
@@ -47,28 +41,19 @@ def _hours(text: str, weekday: int) -> list[OpeningHours]:
             opens, closes = (time.fromisoformat(t.strip()) for t in part.replace("–", "-").split("-"))
         except ValueError:
             raise Invalid("hours", f"开放时间格式应为 08:00-12:00 / hours look like 08:00-12:00: {part}") from None
-        if closes <= opens:
-            raise Invalid("hours", f"结束须晚于开始 / closing must be after opening: {part}")
-        periods.append(OpeningHours(weekday=weekday, opens=opens, closes=closes))
+        periods.append((weekday, opens, closes))
     return periods
 
 
-def apply_form(space: Resource, form) -> None:
-    for name, limit in TEXTS:
-        value = (form.get(name) or "").strip()
-        if not value or len(value) > limit:
-            raise Invalid(name, f"请填写 {name} / {name} is required")
-        setattr(space, name, value)
-    for name, low, high in NUMBERS:
-        setattr(space, name, _number(form, name, low, high, required=name != "floor"))
-    space.weekly_quota = _number(form, "weekly_quota", 1, 50, required=False)
-    special = _number(form, "special_window_days", 1, 365, required=False)
-    space.group_window_days = {"special": special} if special else {}
-    space.groups = [g for g in GROUPS if form.get(f"group_{g}") == "1"]
-    for flag in ("exclusive", "sensitive", "active"):
-        setattr(space, flag, form.get(flag) == "1")
-    space.operator = (form.get("operator") or "").strip()[:120] or None
-    space.hours = [h for day in range(7) for h in _hours(form.get(f"hours_{day}", ""), day)]
+def settings_from(form) -> SpaceSettings:
+    """The form as settings; their ranges are the booking rules' to check."""
+    return SpaceSettings(
+        texts={name: form.get(name) or "" for name in TEXTS},
+        numbers={name: _number(form, name) for name in BOUNDS},
+        groups=[g for g in GROUPS if form.get(f"group_{g}") == "1"],
+        flags={flag: form.get(flag) == "1" for flag in ("exclusive", "sensitive", "active")},
+        operator=form.get("operator"),
+        hours=[h for day in range(7) for h in _hours(form.get(f"hours_{day}", ""), day)])
 
 
 def hours_text(space: Resource, weekday: int) -> str:
@@ -83,9 +68,7 @@ def _edit_page(space: Resource, form=None, error: str | None = None, status: int
 @bp.get("/spaces/new")
 @admin_required
 def new_space():
-    return _edit_page(Resource(capacity=1, slot_minutes=60, buffer_minutes=0, min_duration_minutes=30,
-                               max_duration_minutes=240, min_notice_minutes=60, window_days=14, groups=[],
-                               group_window_days={}, active=True, exclusive=False, sensitive=False))
+    return _edit_page(space_settings.new_space())
 
 
 @bp.get("/spaces/<int:resource_id>")
@@ -98,15 +81,11 @@ def edit_space(resource_id: int):
 @bp.post("/spaces/<int:resource_id>")
 @admin_required
 def save_space(resource_id: int | None = None):
-    space = or_404(db.session.get(Resource, resource_id)) if resource_id else Resource()
+    space = or_404(db.session.get(Resource, resource_id)) if resource_id else None
     try:
-        apply_form(space, request.form)
+        space_settings.save_space(db.session, page_actor(), resource_id, settings_from(request.form))
     except Invalid as err:
-        db.session.rollback()
-        return _edit_page(space if resource_id else Resource(groups=[], group_window_days={}), request.form,
-                          readable(err), 422)
-    db.session.add(space)
-    db.session.commit()
+        return _edit_page(space or Resource(groups=[], group_window_days={}), request.form, readable(err), 422)
     flash(_("已保存"), "ok")
     return redirect(url_for("admin_spaces.spaces"))
 
@@ -122,18 +101,14 @@ def closures():
 @bp.post("/closures")
 @admin_required
 def closures_post():
-    resource_id = int_arg("resource_id")
-    if resource_id:
-        or_404(db.session.get(Resource, resource_id))
     start = local_instant(day_arg("start_date"), request.form.get("start", ""))
     end = local_instant(day_arg("end_date"), request.form.get("end", ""))
-    resource = db.session.get(Resource, resource_id) if resource_id else None
     try:
-        close_space(db.session, page_actor(), resource, start, end, request.form.get("reason"))
+        closures_service.create_closure(db.session, page_actor(), int_arg("resource_id"), start, end,
+                                        request.form.get("reason"))
     except Invalid:
         flash(_("请填写原因，且结束时间须晚于开始时间"), "error")
         return redirect(url_for("admin_spaces.closures"))
-    db.session.commit()
     flash(_("已添加闭馆时段"), "ok")
     return redirect(url_for("admin_spaces.closures"))
 
@@ -141,7 +116,6 @@ def closures_post():
 @bp.post("/closures/<int:closure_id>/delete")
 @admin_required
 def delete_closure(closure_id: int):
-    db.session.delete(or_404(db.session.get(Closure, closure_id)))
-    db.session.commit()
+    closures_service.remove_closure(db.session, page_actor(), closure_id)
     flash(_("已删除闭馆时段"), "ok")
     return redirect(url_for("admin_spaces.closures"))

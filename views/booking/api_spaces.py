@@ -6,10 +6,10 @@ from sqlalchemy.orm import joinedload
 from models import Resource, db
 from services.accounts import residents
 from services.booking import availability, closures
-from services.core import access, audit
+from services.core import access
 from services.core.clock import parse_day
 from services.core.errors import Invalid, NotFound
-from views.core.api_common import audit_api, current_actor, iso, now, resident_json, resource_json, rule_context
+from views.core.api_common import current_actor, iso, now, resident_json, resource_json, rule_context
 from views.core.api_input import bool_field, centre_tz, day_field, instant_field, int_field, json_body, text_field
 
 bp = Blueprint("api_people", __name__, url_prefix="/api/v1")
@@ -49,10 +49,7 @@ def list_residents():
     if q is not None and len(q) > 100:
         raise Invalid("q", "搜索词太长 / the search text is too long", status=400)
     today = now().astimezone(centre_tz()).date()
-    found = residents.search(db.session, q)
-    answer = [resident_json(r, today) for r in found]
-    audit_api(actor, audit.READ, residents=found)
-    return jsonify(answer)
+    return jsonify([resident_json(r, today) for r in residents.search_residents(db.session, actor, q, now())])
 
 
 @bp.post("/residents")
@@ -70,11 +67,8 @@ def create_resident():
         guardian_id=int_field(data, "guardian_id", required=False),
     )
     today = now().astimezone(centre_tz()).date()
-    resident = residents.register(db.session, new, today)
-    audit_api(actor, audit.CREATE, residents=[resident])
-    answer = resident_json(resident, today)
-    db.session.commit()
-    return jsonify(answer), 201
+    resident = residents.register_resident(db.session, actor, new, today, now())
+    return jsonify(resident_json(resident, today)), 201
 
 
 @bp.post("/closures")
@@ -82,25 +76,15 @@ def create_closure():
     actor = current_actor()
     data = json_body()
     resource_id = int_field(data, "resource_id", required=False)
-    resource = db.session.get(Resource, resource_id) if resource_id else None
-    if resource_id and resource is None:
-        raise NotFound("找不到该空间 / No such space", field="resource_id")
-    closure = closures.close(db.session, actor, resource, instant_field(data, "start"), instant_field(data, "end"),
-                             text_field(data, "reason", required=True, max_length=200))
-    answer = {"id": closure.id, "resource_id": resource_id, "start": iso(closure.starts_at),
-              "end": iso(closure.ends_at), "reason": closure.reason}
-    db.session.commit()
-    return jsonify(answer), 201
+    closure = closures.create_closure(db.session, actor, resource_id, instant_field(data, "start"),
+                                      instant_field(data, "end"), text_field(data, "reason", required=True,
+                                                                              max_length=200))
+    return jsonify({"id": closure.id, "resource_id": resource_id, "start": iso(closure.starts_at),
+                    "end": iso(closure.ends_at), "reason": closure.reason}), 201
 
 
 @bp.get("/residents/<int:resident_id>")
 def get_resident(resident_id: int):
     actor = current_actor()
-    resident = residents.find(db.session, resident_id) if access.may_see_resident(actor, resident_id) else None
-    if resident is None:
-        raise NotFound()
-    answer = resident_json(resident, now().astimezone(centre_tz()).date())
-    audit_api(actor, audit.READ, residents=[resident])
-    return jsonify(answer)
-
-
+    resident = residents.read_resident(db.session, actor, resident_id, now())
+    return jsonify(resident_json(resident, now().astimezone(centre_tz()).date()))

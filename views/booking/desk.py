@@ -5,18 +5,16 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 
-from models import Booking, Resource, db
+from models import Resource, db
 from services.accounts import residents
-from services.booking import booking, dayboard
-from services.booking.rules import Request
-from services.core import access, audit
-from services.core.errors import DomainError, Invalid, RuleViolation
+from services.booking import booking, dayboard, use_cases
+from services.booking.use_cases import BookingInput
+from services.core.errors import DomainError, Invalid, NotFound, RuleViolation
 from views.booking.board_cache import board_table
 from views.core.api_common import now
 from views.core.api_input import centre_tz
 from views.core.pages import ctx_for, day_arg, int_arg, local_instant, or_404, page_actor, readable, today
 from views.core.roles import staff_required
-from views.core.transactions import writes_on_read
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
 MAX_MINUTES = 24 * 60
@@ -26,8 +24,6 @@ REPEATS = (0, 2, 3, 4, 6, 8, 10, 12)
 CANCEL_REASONS = {"居民本人取消": lazy_gettext("居民本人取消"), "身体不适": lazy_gettext("身体不适"),
                   "天气原因": lazy_gettext("天气原因"), "中心临时闭馆": lazy_gettext("中心临时闭馆"),
                   "其他": lazy_gettext("其他")}
-
-
 
 
 @bp.get("")
@@ -77,14 +73,15 @@ def book():
     return _render_form(form)
 
 
-def _request(form: dict) -> Request:
-    space = booking.lock_space(db.session, form["resource_id"] or 0)
-    person = booking.find_resident(db.session, form["resident_id"] or 0)
+def _booking_input(form: dict) -> BookingInput:
+    """The form as a booking request; its length defaults to one slot of the chosen space."""
+    space = booking.find_space(db.session, form["resource_id"] or 0)
     start = local_instant(day_arg(), form["start"])
     minutes = form["minutes"] or space.slot_minutes
     if minutes > MAX_MINUTES:
         raise Invalid("minutes", "一次最多预约 24 小时 / at most 24 hours at a time")
-    return Request(space, person, start, start + timedelta(minutes=minutes), form["party_size"])
+    return BookingInput(space.id, form["resident_id"] or 0, start, start + timedelta(minutes=minutes),
+                        form["party_size"], form["channel"], form["note"] or None)
 
 
 @bp.post("/book")
@@ -93,52 +90,36 @@ def book_post():
     form = _form_values()
     actor = page_actor()
     try:
-        req = _request(form)
-        ctx = ctx_for(actor)
+        wanted = _booking_input(form)
         if form["repeat"] >= 2:
-            result = booking.book_series(db.session, req, f"FREQ=WEEKLY;COUNT={form['repeat']}", actor, ctx,
-                                         skip_conflicts=form["skip"], channel=form["channel"], note=form["note"] or None)
-            made, skipped = result.bookings, result.skipped
+            made = use_cases.book_series(db.session, actor, wanted, f"FREQ=WEEKLY;COUNT={form['repeat']}", now(),
+                                         centre_tz(), skip_conflicts=form["skip"])
         else:
-            made, skipped = [booking.book(db.session, req, actor, ctx, channel=form["channel"],
-                                          note=form["note"] or None)], []
+            made = use_cases.book(db.session, actor, wanted, now(), centre_tz())
     except DomainError as err:
-        db.session.rollback()
         return _render_form(form, err, 409 if isinstance(err, RuleViolation) else err.status)
-    for each in made:
-        audit.booking_touched(db.session, actor.user_id, each, audit.CREATE, now())
-    db.session.commit()
-    flash(_("已为 %(name)s 预约 %(count)d 次", name=req.resident.name, count=len(made)), "ok")
-    if skipped:
-        flash(_("有 %(count)d 个日期无法预约，已跳过", count=len(skipped)), "error")
-    return redirect(url_for("desk.board", date=req.start.astimezone(centre_tz()).date().isoformat()))
-
-
-def _visible(booking_id: int) -> Booking:
-    return access.visible_booking(db.session, page_actor(), booking_id)
+    name = booking.find_resident(db.session, wanted.resident_id).name
+    flash(_("已为 %(name)s 预约 %(count)d 次", name=name, count=len(made.bookings)), "ok")
+    if made.skipped:
+        flash(_("有 %(count)d 个日期无法预约，已跳过", count=len(made.skipped)), "error")
+    return redirect(url_for("desk.board", date=wanted.start.astimezone(centre_tz()).date().isoformat()))
 
 
 @bp.get("/bookings/<int:booking_id>")
-@writes_on_read  # it records the read in the audit trail
 @staff_required
 def booking_detail(booking_id: int):
-    target = _visible(booking_id)
-    audit.booking_touched(db.session, page_actor().user_id, target, audit.READ, now())
-    db.session.commit()
+    target = use_cases.read_booking(db.session, page_actor(), booking_id, now())
     return render_template("desk/booking.html", booking=target, reasons=CANCEL_REASONS)
 
 
 def _lifecycle(booking_id: int, change, done_message: str):
-    actor = page_actor()
-    target = _visible(booking_id)
     try:
-        change(target, actor)
+        target = change(page_actor())
     except DomainError as err:
-        db.session.rollback()
+        if isinstance(err, NotFound):
+            raise
         flash(readable(err), "error")
         return redirect(url_for("desk.booking_detail", booking_id=booking_id))
-    audit.booking_touched(db.session, actor.user_id, target, audit.CHANGE, now())
-    db.session.commit()
     flash(done_message, "ok")
     return redirect(url_for("desk.board", date=target.starts_at.astimezone(centre_tz()).date().isoformat()))
 
@@ -146,13 +127,15 @@ def _lifecycle(booking_id: int, change, done_message: str):
 @bp.post("/bookings/<int:booking_id>/check-in")
 @staff_required
 def check_in(booking_id: int):
-    return _lifecycle(booking_id, lambda b, a: booking.check_in(db.session, b, a, now()), _("已签到"))
+    return _lifecycle(booking_id, lambda actor: use_cases.check_in(db.session, actor, booking_id, now()),
+                      _("已签到"))
 
 
 @bp.post("/bookings/<int:booking_id>/no-show")
 @staff_required
 def no_show(booking_id: int):
-    return _lifecycle(booking_id, lambda b, a: booking.mark_no_show(b, a, now()), _("已标记为未到"))
+    return _lifecycle(booking_id, lambda actor: use_cases.mark_no_show(db.session, actor, booking_id, now()),
+                      _("已标记为未到"))
 
 
 @bp.post("/bookings/<int:booking_id>/cancel")
@@ -165,18 +148,15 @@ def cancel(booking_id: int):
         return redirect(url_for("desk.booking_detail", booking_id=booking_id))
     full = f"{reason}：{detail}" if detail else reason
     following = request.form.get("following") == "1"
-    return _lifecycle(booking_id, lambda b, a: booking.cancel(db.session, b, a, now(), full, following),
+    return _lifecycle(booking_id,
+                      lambda actor: use_cases.cancel(db.session, actor, booking_id, now(), full, following),
                       _("已取消预约"))
 
 
 @bp.get("/roster")
-@writes_on_read  # it records the read in the audit trail
 @staff_required
 def roster():
     day = day_arg()
     space = or_404(db.session.get(Resource, int_arg("resource_id", required=True)))
-    actor = page_actor()
-    (space_day,) = dayboard.board(db.session, day, ctx_for(actor), [space])
-    audit.bookings_read(db.session, actor.user_id, space, [b.id for b in space_day.bookings], now())
-    db.session.commit()
+    (space_day,) = use_cases.read_space_days(db.session, page_actor(), [space], ctx_for(page_actor()), day)
     return render_template("desk/roster.html", day=day, space=space, bookings=space_day.bookings)

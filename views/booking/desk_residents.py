@@ -5,14 +5,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from models import Booking, Building, Resident, db
+from models import Building, Resident, db
 from services.accounts import activation, residents
-from services.core import audit
 from services.core.errors import DomainError, Invalid
 from views.core.api_common import now
 from views.core.pages import or_404, page_actor, readable, today
 from views.core.roles import staff_required
-from views.core.transactions import writes_on_read
 
 bp = Blueprint("desk_residents", __name__, url_prefix="/desk/residents")
 RECENT_BOOKINGS = 30
@@ -56,46 +54,31 @@ def _new_from_form(form) -> residents.NewResident:
 @bp.post("/new")
 @staff_required
 def new_post():
-    actor = page_actor()
     try:
-        person = residents.register(db.session, _new_from_form(request.form), today())
+        person = residents.register_resident(db.session, page_actor(), _new_from_form(request.form), today(), now())
     except DomainError as err:
-        db.session.rollback()
         return render_template("desk/resident_new.html", form=request.form, buildings=_buildings(),
                                error=readable(err)), 422
-    audit.resident_touched(db.session, actor.user_id, person, audit.CREATE, now())
-    db.session.commit()
     flash(_("已登记居民 %(name)s", name=person.name), "ok")
     return redirect(url_for("desk_residents.record", resident_id=person.id))
 
 
 @bp.get("/<int:resident_id>")
-@writes_on_read  # it records the read in the audit trail
 @staff_required
 def record(resident_id: int):
-    person = or_404(db.session.get(Resident, resident_id))
-    actor = page_actor()
-    bookings = list(db.session.scalars(select(Booking).where(Booking.resident_id == person.id)
-                                       .order_by(Booking.starts_at.desc()).limit(RECENT_BOOKINGS)))
-    wards = list(db.session.scalars(select(Resident).where(Resident.guardian_id == person.id)))
-    audit.resident_touched(db.session, actor.user_id, person, audit.READ, now())
-    db.session.commit()
-    return render_template("desk/resident.html", person=person, bookings=bookings, wards=wards, today=today(),
-                           login=activation.login_for(db.session, person))
+    found = residents.read_record(db.session, page_actor(), resident_id, now(), recent=RECENT_BOOKINGS)
+    return render_template("desk/resident.html", person=found.resident, bookings=found.bookings, wards=found.wards,
+                           today=today(), login=activation.login_for(db.session, found.resident))
 
 
 @bp.post("/<int:resident_id>/activation")
 @staff_required
 def issue_code(resident_id: int):
     person = or_404(db.session.get(Resident, resident_id))
-    actor = page_actor()
     try:
-        issued = activation.issue(db.session, person, actor.user_id, now())
+        issued = activation.issue_code(db.session, page_actor(), resident_id, now())
     except DomainError as err:
-        db.session.rollback()
         flash(readable(err), "error")
         return redirect(url_for("desk_residents.record", resident_id=resident_id))
-    audit.resident_touched(db.session, actor.user_id, person, audit.CHANGE, now())
-    db.session.commit()
     return render_template("desk/activation.html", person=person, code=activation.readable(issued.code),
                            expires_at=issued.expires_at, username=issued.user.username)

@@ -6,19 +6,15 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from models import Closure, Resource, db
-from services.booking import dayboard
-from services.booking.closures import close as close_space
-from services.core import audit
+from services.booking import closures as closures_service
+from services.booking import dayboard, use_cases
 from services.core.errors import Invalid, NotFound
 from views.core.api_common import now
 from views.core.pages import ctx_for, day_arg, int_arg, local_instant, page_actor, today
 from views.core.roles import operator_required
-from views.core.transactions import writes_on_read
 
 bp = Blueprint("operator", __name__, url_prefix="/operator")
 UPCOMING_CLOSURES = 50
-
-
 
 
 def _our_spaces() -> list[Resource]:
@@ -28,16 +24,11 @@ def _our_spaces() -> list[Resource]:
 
 
 @bp.get("")
-@writes_on_read  # it records the read in the audit trail
 @operator_required
 def schedule():
     day = day_arg()
     actor = page_actor()
-    spaces = _our_spaces()
-    days = dayboard.board(db.session, day, ctx_for(actor), spaces) if spaces else []
-    for space_day in days:
-        audit.bookings_read(db.session, actor.user_id, space_day.resource, [b.id for b in space_day.bookings], now())
-    db.session.commit()
+    days = use_cases.read_space_days(db.session, actor, _our_spaces(), ctx_for(actor), day)
     return render_template("operator/schedule.html", day=day, days=days, today=today(),
                            prev_day=day - timedelta(days=1), next_day=day + timedelta(days=1))
 
@@ -68,13 +59,12 @@ def closures_post():
     error = _("该时段已过") if start < end < now() else None
     if error is None:
         try:
-            close_space(db.session, page_actor(), space, start, end, request.values.get("reason"))
+            closures_service.create_closure(db.session, page_actor(), space.id, start, end, request.values.get("reason"))
         except Invalid as err:
             error = {"end": _("结束时间必须晚于开始时间"), "reason": _("请填写原因，如：员工培训")}[err.details["field"]]
     if error:
         return render_template("operator/closures.html", spaces=spaces, closures=_upcoming(spaces), error=error,
                                form=request.form, today=today()), 422
-    db.session.commit()
     flash(_("已占用该时段，居民无法预约"), "ok")
     return redirect(url_for("operator.closures"))
 
@@ -82,12 +72,7 @@ def closures_post():
 @bp.post("/closures/<int:closure_id>/delete")
 @operator_required
 def delete_closure(closure_id: int):
-    ids = {s.id for s in _our_spaces()}
-    closure = db.session.get(Closure, closure_id)
-    if closure is None or closure.resource_id not in ids:
-        raise NotFound()
-    db.session.delete(closure)
-    db.session.commit()
+    closures_service.remove_closure(db.session, page_actor(), closure_id)
     flash(_("已取消占用"), "ok")
     return redirect(url_for("operator.closures"))
 

@@ -6,19 +6,19 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from models import Booking, Resident, Resource, db
-from services.booking import availability, booking, rules
-from services.booking.rules import Request
+from services.booking import availability, rules, use_cases
+from services.booking.use_cases import BookingInput
+from services.core import access
 from services.core.errors import DomainError, NotFound
 from views.booking.portal_calendar import booking_ics
 from views.core.api_common import now
+from views.core.api_input import centre_tz
 from views.core.formatting import long_datetime, space_name
 from views.core.pages import ctx_for, day_arg, instant_arg, int_arg, or_404, page_actor, readable, today
 from views.core.roles import resident_required
 
 bp = Blueprint("portal", __name__, url_prefix="/my")
 PAST_SHOWN = 10
-
-
 
 
 def _people(actor) -> list[Resident]:
@@ -38,7 +38,7 @@ def _person(actor) -> Resident:
 @resident_required
 def index():
     actor = page_actor()
-    mine = select(Booking).where(Booking.resident_id.in_(actor.resident_ids))
+    mine = access.visible_bookings(actor)
     upcoming = list(db.session.scalars(mine.where(Booking.ends_at > now(), Booking.status != "cancelled")
                                        .order_by(Booking.starts_at)))
     past = list(db.session.scalars(mine.where(Booking.ends_at <= now()).order_by(Booking.starts_at.desc())
@@ -103,25 +103,18 @@ def confirm_post(resource_id: int):
     space = _space_for(person, resource_id)
     start = instant_arg("start")
     end = start + timedelta(minutes=space.slot_minutes)
+    wanted = BookingInput(space.id, person.id, start, end, 1, channel="online")
     try:
-        locked = booking.lock_space(db.session, space.id)
-        made = booking.book(db.session, Request(locked, person, start, end, 1), actor, ctx_for(actor),
-                            channel="online")
+        made = use_cases.book(db.session, actor, wanted, now(), centre_tz())
     except DomainError as err:
-        db.session.rollback()
         return render_template("portal/confirm.html", person=person, space=space, start=start, end=end,
                                error=readable(err), alternatives=err.details.get("alternatives", [])), 409
-    db.session.commit()
     flash(_("预约成功：%(space)s %(when)s", space=space_name(space), when=long_datetime(start)), "ok")
-    return redirect(url_for("portal.index", booked=made.id))
+    return redirect(url_for("portal.index", booked=made.bookings[0].id))
 
 
 def _own_booking(booking_id: int) -> Booking:
-    actor = page_actor()
-    found = db.session.get(Booking, booking_id)
-    if found is None or found.resident_id not in actor.resident_ids:
-        raise NotFound()
-    return found
+    return access.visible_booking(db.session, page_actor(), booking_id)
 
 
 @bp.get("/bookings/<int:booking_id>/cancel")
@@ -133,14 +126,13 @@ def cancel(booking_id: int):
 @bp.post("/bookings/<int:booking_id>/cancel")
 @resident_required
 def cancel_post(booking_id: int):
-    target = _own_booking(booking_id)
     try:
-        booking.cancel(db.session, target, page_actor(), now(), "居民本人取消")
+        use_cases.cancel(db.session, page_actor(), booking_id, now(), "居民本人取消")
     except DomainError as err:
-        db.session.rollback()
+        if isinstance(err, NotFound):
+            raise
         flash(readable(err), "error")
         return redirect(url_for("portal.index"))
-    db.session.commit()
     flash(_("已取消预约"), "ok")
     return redirect(url_for("portal.index"))
 

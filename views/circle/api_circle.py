@@ -10,7 +10,7 @@ from flask import Blueprint, jsonify, request
 from sqlalchemy import select
 
 from models import SERVICE_TYPES, ServicePoint, db
-from services.circle import circle_store
+from services.circle import circle_store, circle_use_cases
 from services.circle.geo import CRS_NAMES
 from services.core import access
 from services.core.clock import parse_day
@@ -57,26 +57,26 @@ def point_json(p: ServicePoint) -> dict:
 
 @bp.post("/buildings")
 def create_building():
-    access.require_staff(current_actor())
+    actor = current_actor()
+    access.require_staff(actor)
     data = json_body()
-    building = circle_store.add_building(
-        db.session, text_field(data, "name", required=True, max_length=120),
+    building = circle_use_cases.register_building(
+        db.session, actor, text_field(data, "name", required=True, max_length=120),
         number_field(data, "lat", -90, 90), number_field(data, "lon", -180, 180),
         int_field(data, "households", required=False, low=0, high=100_000), crs_field(data))
-    db.session.commit()
     return jsonify({"id": building.id, "name": building.name, "lat": building.lat, "lon": building.lon,
                     "households": building.households}), 201
 
 
 @bp.post("/service-points")
 def create_service_point():
-    access.require_staff(current_actor())
+    actor = current_actor()
+    access.require_staff(actor)
     data = json_body()
-    point = circle_store.add_service_point(
-        db.session, text_field(data, "name", required=True, max_length=120), types_field(data),
+    point = circle_use_cases.register_service_point(
+        db.session, actor, text_field(data, "name", required=True, max_length=120), types_field(data),
         number_field(data, "lat", -90, 90), number_field(data, "lon", -180, 180),
         day_field(data, "opens_on", required=False), crs_field(data))
-    db.session.commit()
     return jsonify(point_json(point)), 201
 
 

@@ -8,12 +8,13 @@ import io
 from flask import Blueprint, Flask, Response, abort, redirect, render_template, request, url_for
 
 from models import SERVICE_TYPES, ServicePoint, db
-from services.circle import circle_store, circle_usage
+from services.circle import circle_store, circle_usage, circle_use_cases
 from services.circle.circle import REPORT_GROUPS
 from services.core.clock import parse_day
 from views.circle.circle_map import map_figure
 from views.core.api_common import now
 from views.core.api_input import centre_tz
+from views.core.pages import page_actor
 from views.core.roles import staff_required
 
 bp = Blueprint("circle", __name__, url_prefix="/circle")
@@ -155,8 +156,7 @@ def _trend_chart(snaps, group: str, service_type: str) -> dict:
 @staff_required
 def save_snapshot():
     day = parse_day(request.form.get("date") or now().astimezone(centre_tz()).date().isoformat(), "date")
-    circle_store.save_snapshot(db.session, circle_store.circle_on(db.session, day), now())
-    db.session.commit()
+    circle_use_cases.keep_snapshot(db.session, page_actor(), day, now())
     return redirect(url_for("circle.trend"))
 
 

@@ -6,10 +6,9 @@ from flask_login import current_user
 
 from models import Booking, Resident, Resource, db, utcnow
 from services.booking.rules import Context
-from services.core import audit, centre
+from services.core import centre
 from services.core.access import Actor, actor_for
 from services.core.clock import to_local_iso
-from services.core.database import begin_write
 from services.core.errors import Unauthenticated
 from views.core.api_input import centre_tz
 
@@ -51,21 +50,3 @@ def booking_json(b: Booking) -> dict:
             "end": iso(b.ends_at), "party_size": b.party_size, "status": b.status, "series_id": b.series_id,
             "channel": b.channel, "note": b.note, "cancel_reason": b.cancel_reason,
             "checked_in_at": iso(b.checked_in_at)}
-
-
-def audit_api(actor: Actor, action: str, bookings=(), residents=()) -> None:
-    """Record who read or changed counselling-type bookings and residents' records (PIPL art. 51).
-
-    A read's entries are written in a short write transaction of their own; callers serialise first,
-    since committing expires what was loaded.
-    """
-    entries = [("booking", b.id) for b in bookings if b.resource.sensitive]
-    entries += [("resident", r.id) for r in residents]
-    if not entries:
-        return
-    if action == audit.READ:
-        begin_write(db.session)
-    for object_type, object_id in entries:
-        audit.record(db.session, actor.user_id, action, object_type, object_id, now())
-    if action == audit.READ:
-        db.session.commit()

@@ -2,7 +2,7 @@
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from models import db
+from views.accounts.auth import safe_next
 from views.core import preferences
 from views.core.i18n import LANGUAGES
 
@@ -19,9 +19,7 @@ def index():
 
 def _back() -> str:
     """Back to the page the switch was on; only a path on this site."""
-    from views.accounts.auth import _safe_next
-
-    return _safe_next(request.form.get("back"))
+    return safe_next(request.form.get("back"))
 
 
 @bp.post("/settings/language")
@@ -29,12 +27,10 @@ def set_language():
     language = request.form.get("language")
     if language in LANGUAGES:
         preferences.save(language=language)
-        db.session.commit()
     return redirect(_back())
 
 
 @bp.post("/settings/text-size")
 def set_text_size():
     preferences.save(large=request.form.get("large") == "1")
-    db.session.commit()
     return redirect(_back())

@@ -3,6 +3,7 @@ from flask import g, session
 from flask_login import current_user
 
 from models import UserSetting, db
+from services.accounts import accounts
 
 
 def user_setting() -> UserSetting | None:
@@ -24,20 +25,14 @@ def large_text() -> bool:
 
 
 def save(language: str | None = None, large: bool | None = None) -> None:
-    """Remember a choice for this browser, and for the user when signed in (the caller commits)."""
+    """Remember a choice for this browser, and for the user when signed in."""
     if language is not None:
         session["lang"] = language
     if large is not None:
         session["large_text"] = large
-    if not getattr(current_user, "is_authenticated", False):
+    if not getattr(current_user, "is_authenticated", False) or not isinstance(getattr(current_user, "id", None), int):
         return
-    setting = user_setting() or UserSetting(user_id=current_user.id, large_text=False)
-    if language is not None:
-        setting.language = language
-    if large is not None:
-        setting.large_text = large
-    db.session.add(setting)
-    g.user_setting = setting
+    g.user_setting = accounts.save_display_settings(db.session, current_user.id, language, large)
 
 
 def body_classes() -> str:

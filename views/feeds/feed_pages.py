@@ -55,7 +55,6 @@ def create():
     except DomainError as err:
         flash(readable(err), "error")
         return _render(422 if err.status == 422 else err.status)
-    db.session.commit()
     url, webcal = feed_urls(token)
     response = render_template("feeds/created.html", feed=feed, url=url, webcal=webcal, **_names())
     return response, 201, {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}

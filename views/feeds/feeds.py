@@ -3,7 +3,6 @@ import hashlib
 import time
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
-from flask_login import current_user
 
 from models import CalendarFeed, db
 from services.feeds import feed_build, feeds
@@ -93,9 +92,9 @@ def feed_json(feed: CalendarFeed, token: str | None = None) -> dict:
 
 
 def create_from(data: dict) -> tuple[CalendarFeed, str]:
-    current_actor()  # 401 before anything else
-    return feeds.create_feed(
-        db.session, current_user._get_current_object(), text_field(data, "scope", required=True, max_length=20),
+    actor = current_actor()  # 401 before anything else
+    return feeds.make_feed(
+        db.session, actor.user_id, text_field(data, "scope", required=True, max_length=20),
         resource_id=int_field(data, "resource_id", required=False),
         resident_id=int_field(data, "resident_id", required=False),
         organisation=text_field(data, "organisation", max_length=120))
@@ -104,7 +103,6 @@ def create_from(data: dict) -> tuple[CalendarFeed, str]:
 @api.post("/feeds")
 def create_feed():
     feed, token = create_from(json_body())
-    db.session.commit()
     return jsonify(feed_json(feed, token)), 201
 
 
@@ -121,7 +119,6 @@ def delete_feed(feed_id: int):
 
 def revoke(feed_id: int) -> None:
     feeds.revoke_feed(db.session, current_actor(), feed_id, now())
-    db.session.commit()
     current_app.extensions["feed_cache"].drop(feed_id)
 
 

@@ -3,12 +3,11 @@ from flask import Blueprint, current_app, jsonify
 from sqlalchemy import select
 
 from models import WaitlistEntry, db
-from services.booking import booking
-from services.booking.rules import Request
-from services.routines import waitlist
+from services.booking.use_cases import BookingInput
+from services.routines import waitlist_use_cases
 from services.routines.scheduler_settings import settings_from
-from views.core.api_common import booking_json, current_actor, iso, now, rule_context
-from views.core.api_input import instant_field, int_field, json_body, query_int
+from views.core.api_common import booking_json, current_actor, iso, now
+from views.core.api_input import centre_tz, instant_field, int_field, json_body, query_int
 
 bp = Blueprint("api_waitlist", __name__, url_prefix="/api/v1")
 MAX_PARTY = 500
@@ -26,15 +25,11 @@ def entry_json(entry: WaitlistEntry) -> dict:
 def join_waitlist():
     actor = current_actor()
     data = json_body()
-    resource = booking.lock_space(db.session, int_field(data, "resource_id"))
-    resident = booking.find_resident(db.session, int_field(data, "resident_id"))
+    resource_id, resident_id = int_field(data, "resource_id"), int_field(data, "resident_id")
     party = int_field(data, "party_size", required=False, high=MAX_PARTY, default=1)
-    req = Request(resource, resident, instant_field(data, "start"), instant_field(data, "end"), party)
-    entry = waitlist.join(db.session, req, actor, rule_context(actor))
-    # Seats may be free already (or free up while the form was open): offer at once rather than next run.
-    waitlist.offer_free_seats(db.session, resource, now(), settings_from(current_app.config))
-    db.session.commit()
-    db.session.refresh(entry)
+    wanted = BookingInput(resource_id, resident_id, instant_field(data, "start"), instant_field(data, "end"), party)
+    entry = waitlist_use_cases.join_waitlist(db.session, actor, wanted, now(), centre_tz(),
+                                             settings_from(current_app.config))
     return jsonify(entry_json(entry)), 201
 
 
@@ -54,14 +49,14 @@ def list_waitlist():
 
 @bp.post("/waitlist/<int:entry_id>/accept")
 def accept_offer(entry_id: int):
-    made = waitlist.accept(db.session, entry_id, current_actor(), now(), settings_from(current_app.config))
-    db.session.commit()
+    made = waitlist_use_cases.accept_offer(db.session, current_actor(), entry_id, now(),
+                                           settings_from(current_app.config))
     entry = db.session.get(WaitlistEntry, entry_id)
     return jsonify({**entry_json(entry), "booking": booking_json(made)})
 
 
 @bp.post("/waitlist/<int:entry_id>/decline")
 def decline_offer(entry_id: int):
-    entry = waitlist.decline(db.session, entry_id, current_actor(), now(), settings_from(current_app.config))
-    db.session.commit()
+    entry = waitlist_use_cases.decline_offer(db.session, current_actor(), entry_id, now(),
+                                             settings_from(current_app.config))
     return jsonify(entry_json(entry))

@@ -1,16 +1,13 @@
 """一人不落下: the desk's list of residents to call or visit, its CSV, contacts, repeated no-show flags."""
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 
 from models import CONTACT_METHODS, CONTACT_OUTCOMES, Resident, db
-from services.core import audit
 from services.core.errors import DomainError
 from services.routines import no_shows, outreach
 from services.routines.scheduler_settings import settings_from
 from views.core.api_common import now
-from views.core.pages import int_arg, readable
+from views.core.pages import int_arg, page_actor, readable
 from views.core.roles import staff_required
-from views.core.transactions import writes_on_read
 
 bp = Blueprint("outreach_pages", __name__)
 METHODS = {"phone": "电话 / phone", "visit": "上门 / visit", "at_centre": "来中心 / at the centre",
@@ -20,20 +17,12 @@ OUTCOMES = {"reached": "联系上了 / reached", "no_answer": "没联系上 / no
 assert set(METHODS) == set(CONTACT_METHODS) and set(OUTCOMES) == set(CONTACT_OUTCOMES)
 
 
-
-
 def _rows():
     settings = settings_from(current_app.config)
-    rows = outreach.who_to_contact(db.session, now(), settings)
-    # The list reveals disability and living alone: every read is in the audit trail (PIPL art. 51).
-    for row in rows:
-        audit.record(db.session, current_user.id, audit.READ, "resident", row.resident.id, now())
-    db.session.commit()
-    return rows, settings
+    return outreach.contact_list(db.session, page_actor(), now(), settings), settings
 
 
 @bp.get("/desk/outreach")
-@writes_on_read  # it records the read in the audit trail
 @staff_required
 def index():
     rows, settings = _rows()
@@ -44,7 +33,6 @@ def index():
 
 
 @bp.get("/desk/outreach.csv")
-@writes_on_read  # it records the read in the audit trail
 @staff_required
 def download():
     rows, settings = _rows()
@@ -57,13 +45,11 @@ def download():
 @staff_required
 def record_contact():
     try:
-        outreach.record_contact(db.session, int_arg("resident_id", required=True), request.form.get("method", ""),
-                                request.form.get("outcome", ""), current_user.id, now())
+        outreach.log_contact(db.session, page_actor(), int_arg("resident_id", required=True),
+                             request.form.get("method", ""), request.form.get("outcome", ""), now())
     except DomainError as err:
-        db.session.rollback()
         flash(readable(err), "error")
         return redirect(url_for("outreach_pages.index")), 303
-    db.session.commit()
     flash("已记录联系 / Contact recorded", "ok")
     return redirect(url_for("outreach_pages.index"), 303)
 
@@ -71,7 +57,6 @@ def record_contact():
 @bp.post("/desk/outreach/flags/<int:flag_id>/resolve")
 @staff_required
 def resolve_flag(flag_id: int):
-    no_shows.resolve_flag(db.session, flag_id, current_user.id, now())
-    db.session.commit()
+    no_shows.resolve(db.session, page_actor(), flag_id, now())
     flash("已处理 / Done", "ok")
     return redirect(url_for("outreach_pages.index"), 303)

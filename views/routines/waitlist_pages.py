@@ -6,18 +6,17 @@ from sqlalchemy import select
 
 from models import Resident, Resource, WaitlistEntry, db
 from services.booking import booking
-from services.booking.rules import Request
+from services.booking.use_cases import BookingInput
 from services.core.errors import DomainError, NotFound
-from services.routines import waitlist
+from services.routines import waitlist_use_cases
 from services.routines.scheduler_settings import settings_from
-from views.core.api_common import now, rule_context
+from views.core.api_common import now
+from views.core.api_input import centre_tz
 from views.core.pages import instant_arg, int_arg, page_actor, readable
 from views.core.roles import resident_required
 
 bp = Blueprint("waitlist_pages", __name__, url_prefix="/my/waitlist")
 SHOWN = ("offered", "waiting", "booked", "declined", "expired", "lapsed")
-
-
 
 
 @bp.get("")
@@ -42,17 +41,15 @@ def join():
     if person_id not in actor.resident_ids:
         raise NotFound()
     try:
-        resource = booking.lock_space(db.session, int_arg("resource_id", required=True))
+        resource = booking.find_space(db.session, int_arg("resource_id", required=True))
         start = instant_arg("start")
-        req = Request(resource, db.session.get(Resident, person_id), start,
-                      start + timedelta(minutes=resource.slot_minutes), int_arg("party_size") or 1)
-        waitlist.join(db.session, req, actor, rule_context(actor))
-        waitlist.offer_free_seats(db.session, resource, now(), settings_from(current_app.config))
+        wanted = BookingInput(resource.id, person_id, start, start + timedelta(minutes=resource.slot_minutes),
+                              int_arg("party_size") or 1)
+        waitlist_use_cases.join_waitlist(db.session, actor, wanted, now(), centre_tz(),
+                                         settings_from(current_app.config))
     except DomainError as err:
-        db.session.rollback()
         flash(readable(err), "error")
         return redirect(url_for("waitlist_pages.index"))
-    db.session.commit()
     flash("已加入候补，有空位会通知您 / You are on the waitlist; we will tell you when a place frees up", "ok")
     return redirect(url_for("waitlist_pages.index"))
 
@@ -61,14 +58,12 @@ def _respond(entry_id: int, accept: bool):
     settings = settings_from(current_app.config)
     try:
         if accept:
-            waitlist.accept(db.session, entry_id, page_actor(), now(), settings)
+            waitlist_use_cases.accept_offer(db.session, page_actor(), entry_id, now(), settings)
         else:
-            waitlist.decline(db.session, entry_id, page_actor(), now(), settings)
+            waitlist_use_cases.decline_offer(db.session, page_actor(), entry_id, now(), settings)
     except DomainError as err:
-        db.session.rollback()
         flash(readable(err), "error")
         return redirect(url_for("waitlist_pages.index"))
-    db.session.commit()
     flash("预约成功 / Booked" if accept else "已放弃，位置会让给下一位 / Declined; the place goes to the next person",
           "ok")
     return redirect(url_for("portal.index") if accept else url_for("waitlist_pages.index"))

@@ -1,0 +1,101 @@
+"""A space's settings: the defaults a new space starts with, the range each may take, and saving them.
+
+The booking rules read these numbers on every check, so a space is never saved with settings that
+no booking could satisfy (a minimum duration over the maximum, a slot outside both, hours that end
+before they begin).
+"""
+from dataclasses import dataclass, field
+from datetime import time
+
+from sqlalchemy.orm import Session
+
+from models import GROUPS, SPACE_DEFAULTS, OpeningHours, Resource
+from services.core import errors
+from services.core.access import Actor
+from services.core.transaction import write_transaction
+
+# setting: (lowest, highest) an admin may set.
+BOUNDS = {"capacity": (1, 500), "floor": (-5, 50), "slot_minutes": (10, 480), "buffer_minutes": (0, 120),
+          "min_duration_minutes": (5, 480), "max_duration_minutes": (10, 1440), "min_notice_minutes": (0, 10080),
+          "window_days": (1, 365), "weekly_quota": (1, 50), "special_window_days": (1, 365)}
+OPTIONAL = ("floor", "weekly_quota", "special_window_days")
+TEXTS = {"name": 120, "name_en": 120, "kind": 40}
+MAX_OPERATOR = 120
+
+
+@dataclass
+class SpaceSettings:
+    """What an admin sets for a space, parsed but not yet checked."""
+
+    texts: dict[str, str]
+    numbers: dict[str, int | None]
+    groups: list[str] = field(default_factory=list)
+    flags: dict[str, bool] = field(default_factory=dict)  # exclusive, sensitive, active
+    operator: str | None = None
+    hours: list[tuple[int, time, time]] = field(default_factory=list)  # (weekday, opens, closes)
+
+
+def new_space() -> Resource:
+    """A space as the "new space" form first shows it: the one set of defaults."""
+    return Resource(**SPACE_DEFAULTS, groups=[], group_window_days={})
+
+
+def _check_number(name: str, value: int | None) -> None:
+    if value is None:
+        if name not in OPTIONAL:
+            raise errors.Invalid(name, f"{name} 需要整数 / {name} must be a whole number")
+        return
+    low, high = BOUNDS[name]
+    if not low <= value <= high:
+        raise errors.Invalid(name, f"{name} 应在 {low}–{high} 之间 / {name} must be {low}–{high}")
+
+
+def check_settings(settings: SpaceSettings) -> None:
+    """Every setting within its range, and the durations consistent with each other."""
+    for name, limit in TEXTS.items():
+        value = (settings.texts.get(name) or "").strip()
+        if not value or len(value) > limit:
+            raise errors.Invalid(name, f"请填写 {name} / {name} is required")
+    for name in BOUNDS:
+        _check_number(name, settings.numbers.get(name))
+    low, high = settings.numbers["min_duration_minutes"], settings.numbers["max_duration_minutes"]
+    if low > high:
+        raise errors.Invalid("min_duration_minutes", "最短预约不能长于最长预约 / the shortest booking cannot be "
+                                                     "longer than the longest")
+    if not low <= settings.numbers["slot_minutes"] <= high:
+        raise errors.Invalid("slot_minutes", "每个时段须在最短与最长预约之间 / a slot must lie between the shortest "
+                                             "and the longest booking")
+    if not set(settings.groups) <= set(GROUPS):
+        raise errors.Invalid("groups", f"groups 只能是 {', '.join(GROUPS)} / groups must be among {', '.join(GROUPS)}")
+    for weekday, opens, closes in settings.hours:
+        if not 0 <= weekday <= 6 or closes <= opens:
+            raise errors.Invalid("hours", f"结束须晚于开始 / closing must be after opening: {opens:%H:%M}-{closes:%H:%M}")
+
+
+def _apply(space: Resource, settings: SpaceSettings) -> None:
+    for name in TEXTS:
+        setattr(space, name, settings.texts[name].strip())
+    for name in BOUNDS:
+        if name != "special_window_days":
+            setattr(space, name, settings.numbers.get(name))
+    special = settings.numbers.get("special_window_days")
+    space.group_window_days = {"special": special} if special else {}
+    space.groups = [g for g in GROUPS if g in settings.groups]
+    for flag in ("exclusive", "sensitive", "active"):
+        setattr(space, flag, bool(settings.flags.get(flag)))
+    space.operator = (settings.operator or "").strip()[:MAX_OPERATOR] or None
+    space.hours = [OpeningHours(weekday=d, opens=o, closes=c) for d, o, c in settings.hours]
+
+
+def save_space(session: Session, actor: Actor, resource_id: int | None, settings: SpaceSettings) -> Resource:
+    """Admins create a space (resource_id None) or change one's rules; checked before the write lock."""
+    if actor.role != "admin":
+        raise errors.Forbidden()
+    check_settings(settings)
+    with write_transaction(session):
+        space = session.get(Resource, resource_id) if resource_id else Resource()
+        if space is None:
+            raise errors.NotFound()
+        _apply(space, settings)
+        session.add(space)
+    return space
