@@ -23,10 +23,9 @@ from bench.load import throughput  # noqa: E402
 from models import Booking, Resource, db  # noqa: E402
 from services.accounts import accounts  # noqa: E402
 from services.booking import availability  # noqa: E402
-from tests.conftest import TZ, make_app  # noqa: E402
-from tests.factories import context, resident, space  # noqa: E402
 from tests.server import gunicorn  # noqa: E402
 from tests.test_concurrency import prepare, race  # noqa: E402
+from tests.world import TZ, context, make_app, resident, space  # noqa: E402  # noqa: E402
 
 ALWAYS_OPEN = [(d, clock_time(0), clock_time(23, 59)) for d in range(7)]
 WORKERS, CLIENTS, SECONDS = 2, 16, 6

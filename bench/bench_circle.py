@@ -17,11 +17,25 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from app import create_app  # noqa: E402
 from bench.load import best_of  # noqa: E402
-from models import SERVICE_TYPES  # noqa: E402
+from cli.database import apply_migrations  # noqa: E402
+from models import (  # noqa: E402
+    SERVICE_TYPES,  # noqa: E402
+    Building,
+    Resident,
+    ServicePoint,
+    db,
+)
+from services.accounts import accounts  # noqa: E402
 from services.circle.circle import COMBOS, Place, Point, Settings, compute  # noqa: E402
 from services.circle.geo import LocalFrame  # noqa: E402
-from services.circle.walk_network import build_network  # noqa: E402
+from services.circle.walk_network import (  # noqa: E402
+    EdgeRow,
+    NodeRow,
+    build_network,  # noqa: E402
+    replace_network,
+)
 
 FRAME = LocalFrame(30.2905, 120.1952)
 DAY = date(2026, 11, 23)
@@ -80,11 +94,6 @@ def bench_compute(sizes: list[int], runs: int) -> None:
 
 def bench_http(n: int, runs: int) -> None:
     """GET /api/v1/service-circle against a plain endpoint, both through the same WSGI test client."""
-    from app import create_app
-    from cli.database import apply_migrations
-    from models import Building, Resident, ServicePoint, db
-    from services.accounts import accounts
-
     rng = random.Random(5)
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app({"TESTING": True, "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/b.db"})
@@ -118,8 +127,6 @@ def bench_http(n: int, runs: int) -> None:
 
 def store_lattice(session, rng: random.Random) -> None:
     """The same ~20,000-edge lattice, stored as an imported network would be."""
-    from services.circle.walk_network import EdgeRow, NodeRow, replace_network
-
     nodes, edges = lattice(101, rng)
     replace_network(session, [NodeRow(str(i), lat, lon) for i, (lat, lon) in enumerate(nodes)],
                     [EdgeRow(str(a), str(b), length) for a, b, length in edges])

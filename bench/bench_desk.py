@@ -20,9 +20,8 @@ from sqlalchemy import insert  # noqa: E402
 from bench.load import throughput  # noqa: E402
 from models import Booking, db  # noqa: E402
 from services import accounts  # noqa: E402
-from tests.conftest import TZ, make_app  # noqa: E402
-from tests.factories import resident, space  # noqa: E402
 from tests.server import gunicorn  # noqa: E402
+from tests.world import TZ, make_app, resident, space  # noqa: E402  # noqa: E402
 
 WORKERS, CLIENTS, SECONDS = 2, 8, 6
 SPACES, RESIDENTS = 30, 300

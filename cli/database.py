@@ -1,4 +1,4 @@
-"""The command line of CONTRACT.md: flask --app app init-db | seed-demo | create-user | create-token."""
+"""The public command line: flask --app app init-db | seed-demo | create-user | create-token."""
 from zoneinfo import ZoneInfo
 
 import click

@@ -4,8 +4,7 @@ from datetime import date, time
 
 from models import db
 from services.accounts import accounts
-from tests.conftest import NOW, make_app
-from tests.factories import resident, space
+from tests.world import NOW, make_app, resident, space
 
 
 @dataclass

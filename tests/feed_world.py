@@ -9,8 +9,7 @@ from models import Booking, User, db
 from services.accounts import accounts
 from services.booking import booking
 from services.booking.rules import Request
-from tests.conftest import NOW, make_app
-from tests.factories import DESK, context, resident, space
+from tests.world import DESK, NOW, book, context, make_app, resident, space
 
 DAY = timedelta(days=1)
 HOUR = timedelta(hours=1)
@@ -37,13 +36,6 @@ class World:
         answer = self.client.post("/api/v1/feeds", json=body, headers=self.headers(login))
         assert answer.status_code == 201, answer.get_json()
         return answer.get_json()
-
-
-def _book(s, ctx, resource, person, start, hours=1, rrule=None, note=None):
-    req = Request(resource, person, start, start + hours * HOUR, 1)
-    if rrule:
-        return booking.book_series(s, req, rrule, DESK, ctx, note=note).bookings
-    return [booking.book(s, req, DESK, ctx, note=note)]
 
 
 def _spaces(s) -> dict:
@@ -82,21 +74,21 @@ def _logins(s, people) -> dict:
 
 def _bookings(s, spaces, people) -> dict:
     early = context(s, now=NOW - 20 * DAY, by_staff=True, staff_window_days=400)
-    gone = _book(s, early, spaces["library"], people["other"], NOW - 15 * DAY + 2 * HOUR)[0]
+    gone = book(s, spaces["library"], people["other"], NOW - 15 * DAY + 2 * HOUR, ctx=early)
     booking.cancel(s, gone, DESK, NOW - 10 * DAY)  # cancelled more than 7 days ago: out of every feed
-    past = _book(s, early, spaces["station"], people["elder"], NOW - 12 * DAY + 2 * HOUR)[0]
+    past = book(s, spaces["station"], people["elder"], NOW - 12 * DAY + 2 * HOUR, ctx=early)
     ctx = context(s, by_staff=True, staff_window_days=400)
-    series = _book(s, ctx, spaces["counselling"], people["elder"], TUESDAY_9, rrule="FREQ=WEEKLY;COUNT=4",
-                   note="独居，需电话提醒")
+    weekly = Request(spaces["counselling"], people["elder"], TUESDAY_9, TUESDAY_9 + HOUR)
+    series = booking.book_series(s, weekly, "FREQ=WEEKLY;COUNT=4", DESK, ctx, note="独居，需电话提醒").bookings
     booking.cancel(s, series[1], DESK, NOW + HOUR, reason="身体不适")
     made = {
         "gone": gone, "past": past, "series": series,
-        "rehab_parent": _book(s, ctx, spaces["rehab"], people["parent"], TUESDAY_9 + 2 * HOUR)[0],
-        "rehab_elder": _book(s, ctx, spaces["rehab"], people["elder"], TUESDAY_9 + DAY)[0],
-        "library_child": _book(s, ctx, spaces["library"], people["child"], TUESDAY_9 + 2 * DAY, hours=2)[0],
-        "counselling_child": _book(s, ctx, spaces["counselling"], people["child"], TUESDAY_9 + 3 * DAY)[0],
-        "station_elder": _book(s, ctx, spaces["station"], people["elder"], TUESDAY_9 + 2 * DAY)[0],
-        "far": _book(s, ctx, spaces["library"], people["other"], NOW + 200 * DAY + 2 * HOUR)[0],
+        "rehab_parent": book(s, spaces["rehab"], people["parent"], TUESDAY_9 + 2 * HOUR, ctx=ctx),
+        "rehab_elder": book(s, spaces["rehab"], people["elder"], TUESDAY_9 + DAY, ctx=ctx),
+        "library_child": book(s, spaces["library"], people["child"], TUESDAY_9 + 2 * DAY, minutes=120, ctx=ctx),
+        "counselling_child": book(s, spaces["counselling"], people["child"], TUESDAY_9 + 3 * DAY, ctx=ctx),
+        "station_elder": book(s, spaces["station"], people["elder"], TUESDAY_9 + 2 * DAY, ctx=ctx),
+        "far": book(s, spaces["library"], people["other"], NOW + 200 * DAY + 2 * HOUR, ctx=ctx),
     }
     return made
 

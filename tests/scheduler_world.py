@@ -1,23 +1,15 @@
 """A small centre for the scheduler's tests: two spaces, residents in every group, a clock in local time."""
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from models import Booking, OutboxMessage, Resident, Resource, WaitlistEntry
-from services.booking import booking
-from services.booking.rules import Request
+from models import OutboxMessage, Resident, Resource, WaitlistEntry
 from services.routines.scheduler_settings import settings_from
-from tests.conftest import NOW, TZ
-from tests.factories import DESK, context, resident, space
+from tests.world import resident, space
 
 SETTINGS = settings_from({"TIMEZONE": "Asia/Shanghai"})
 TUESDAY = date(2026, 11, 24)
-
-
-def at(day: date, hour: int, minute: int = 0) -> datetime:
-    """A local wall-clock time in Hangzhou, as an aware datetime."""
-    return datetime.combine(day, time(hour, minute), TZ)
 
 
 @dataclass
@@ -40,14 +32,6 @@ def build(session) -> World:
                   resident(session, name="陈一诺", born=date(2021, 6, 1), guardian_id=parent.id), parent)
     session.commit()
     return world
-
-
-def book(session, where: Resource, who: Resident, start: datetime, hours: int = 1, party: int = 1,
-         now: datetime = NOW) -> Booking:
-    req = Request(booking.lock_space(session, where.id), who, start, start + timedelta(hours=hours), party)
-    made = booking.book(session, req, DESK, context(session, now=now, by_staff=True))
-    session.commit()
-    return made
 
 
 def messages(session, kind: str | None = None, booking_id: int | None = None) -> list[OutboxMessage]:

@@ -1,7 +1,7 @@
-"""The JSON API of CONTRACT.md, end to end through Flask, on SQLite and PostgreSQL."""
+"""The public JSON API, end to end through Flask, on SQLite and PostgreSQL."""
 import pytest
 
-from models import Booking, db
+from models import AuditEntry, Booking, db
 from tests.api_setup import build
 
 
@@ -135,7 +135,6 @@ def test_unknown_route_and_object_answer_404_json(centre):
 
 
 def audit_trail(centre) -> list[tuple]:
-    from models import AuditEntry
     with centre.app.app_context():
         return [(e.action, e.object_type, e.object_id) for e in db.session.query(AuditEntry).order_by(AuditEntry.id)]
 

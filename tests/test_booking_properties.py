@@ -11,8 +11,7 @@ from models import ACTIVE_STATUSES, Booking, db
 from services.booking import booking
 from services.booking.rules import Request
 from services.core import errors
-from tests.conftest import NOW, TZ, make_app
-from tests.factories import DESK, context, resident, space
+from tests.world import DESK, NOW, TZ, context, make_app, resident, space
 
 DAY = date(2026, 11, 24)
 OPEN = datetime.combine(DAY, time(8), TZ)

@@ -4,9 +4,9 @@ from datetime import date
 
 import pytest
 
-from tests.conftest import database_url
 from tests.feed_world import build_world
 from tests.web_login import login, post_form
+from tests.world import database_url
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The service-circle API of CONTRACT.md through Flask, on SQLite and PostgreSQL."""
+"""The public service-circle API through Flask, on SQLite and PostgreSQL."""
 from datetime import date
 
 import pytest
@@ -7,7 +7,7 @@ from models import Building, Resident, db
 from services.circle import circle_store
 from services.circle.geo import haversine_m, wgs84_to_gcj02
 from tests.api_setup import build
-from tests.conftest import NOW
+from tests.world import NOW
 
 CENTRE = (30.2905, 120.1952)
 GROUPS = {"elderly", "child", "special", "all"}

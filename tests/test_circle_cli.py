@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from models import Building, CircleSnapshot, ServicePoint, WalkEdge, WalkNode, db
+from models import Building, CircleSnapshot, Resident, ServicePoint, WalkEdge, WalkNode, db
 from services.circle import circle_store
 from services.circle.geo import LocalFrame, haversine_m, wgs84_to_gcj02
 
@@ -120,8 +120,6 @@ def test_snapshots_for_a_series_of_dates_show_when_a_point_opens(app, runner):
     with app.app_context():
         s = db.session
         home = circle_store.add_building(s, "楼", *FRAME.to_latlon(0, 0))
-        from models import Resident
-
         s.add(Resident(name="王奶奶", birth_date=date(1945, 3, 3), building_id=home.id))
         circle_store.add_service_point(s, "新驿站", ["elderly_care"], *FRAME.to_latlon(50, 0), date(2027, 2, 1))
         s.commit()

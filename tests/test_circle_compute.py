@@ -1,12 +1,17 @@
 """The circle's arithmetic, without a database: distances, coverage shares, gaps and their order."""
 import random
 from datetime import date
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from services.circle import circle_store
 from services.circle.circle import Place, Point, Settings, compute
 from services.circle.geo import LocalFrame, haversine_m
 from services.circle.walk_network import GridIndex, build_network
+from services.demo import demo
+from services.demo.demo_data import CENTRE_LAT, CENTRE_LON
+from tests.world import NOW
 
 FRAME = LocalFrame(30.2905, 120.1952)
 DAY = date(2026, 11, 23)
@@ -180,12 +185,6 @@ def test_the_grid_index_finds_the_same_nearest_point_as_a_full_scan():
 
 
 def test_the_demo_centre_sits_at_building_20_and_its_circle_has_real_gaps(session):
-    from zoneinfo import ZoneInfo
-
-    from services.circle import circle_store
-    from services.demo import demo
-    from services.demo.demo_data import CENTRE_LAT, CENTRE_LON
-    from tests.conftest import NOW
 
     demo.seed(session, NOW, ZoneInfo("Asia/Shanghai"))
     result = circle_store.circle_on(session, DAY)

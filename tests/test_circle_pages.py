@@ -6,8 +6,9 @@ from datetime import date, timedelta
 import pytest
 
 from models import Booking, Building, Resident, ServicePoint, db
+from services.accounts import accounts
 from services.circle.geo import LocalFrame
-from tests.conftest import NOW, make_app
+from tests.world import NOW, make_app, space
 
 from .web_login import login, post_form
 
@@ -18,8 +19,6 @@ PASSWORD = "correct horse battery"
 @pytest.fixture
 def world(tmp_path):
     """A centre with its elderly-care point, one building beside it and one 700 m away, and logins."""
-    from services.accounts import accounts
-
     app = make_app(f"sqlite:///{tmp_path / 'circle.db'}", FIXED_NOW=NOW)
     with app.app_context():
         s = db.session
@@ -91,8 +90,6 @@ def test_outreach_lists_buildings_inside_the_circle_whose_elderly_never_came_nex
         "圈外的楼栋 / Outside the circle")[1].split("各楼栋老人使用情况")[0]
     assert "三里亭苑三区21幢" in inside_part and "红梅新村11幢" in outside_part
     with app.app_context():
-        from tests.factories import space
-
         room = space(db.session, kind="elderly_care", exclusive=False, capacity=30)
         start = NOW - timedelta(days=3)
         db.session.add(Booking(resource_id=room.id, resident_id=ids["elder_near"], starts_at=start,

@@ -1,10 +1,10 @@
-"""The command line of CONTRACT.md, as a newcomer uses it."""
+"""The public command line, as a newcomer uses it."""
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
 from models import Booking, Building, Resident, Resource, ServicePoint, User, db
-from tests.conftest import TZ
+from tests.world import TZ
 
 
 def test_init_db_is_safe_to_run_twice(runner):

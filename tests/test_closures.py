@@ -6,8 +6,7 @@ import pytest
 from services.booking import closures
 from services.core import errors
 from services.core.access import Actor
-from tests.conftest import NOW
-from tests.factories import DESK, space
+from tests.world import DESK, NOW, space
 
 OPERATOR = Actor(user_id=None, role="operator", organisation="颐康养老服务中心")
 

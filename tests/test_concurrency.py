@@ -12,9 +12,8 @@ import requests
 
 from models import db
 from services.accounts import accounts
-from tests.conftest import TZ, make_app
-from tests.factories import resident, space
 from tests.server import gunicorn
+from tests.world import TZ, make_app, resident, space
 
 TRIES = 200
 WORKERS = 4

@@ -3,8 +3,7 @@ from datetime import date, datetime, time, timedelta
 
 from models import WaitlistEntry
 from services.booking import dayboard
-from tests.conftest import NOW, TZ
-from tests.factories import context, resident, space
+from tests.world import NOW, TZ, context, resident, space
 
 TUESDAY = date(2026, 11, 24)
 TEN = datetime.combine(TUESDAY, time(10), TZ)

@@ -5,8 +5,8 @@ import icalendar
 import pytest
 
 from models import Booking, CalendarFeed, User, db
-from tests.conftest import NOW, database_url
 from tests.feed_world import build_world
+from tests.world import NOW, database_url
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import database_url
 from tests.feed_world import build_world
+from tests.world import database_url
 from views.feeds.feed_http import TokenMaskingFilter
 
 ROOT = Path(__file__).resolve().parent.parent

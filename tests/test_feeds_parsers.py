@@ -14,8 +14,8 @@ import recurring_ical_events
 from sqlalchemy import select
 
 from models import Booking, Resident, Resource, db
-from tests.conftest import NOW, TZ, database_url
 from tests.feed_world import build_world
+from tests.world import NOW, TZ, database_url
 
 JS_DIR = Path(__file__).parent / "js"
 FEEDS = {

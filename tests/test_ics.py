@@ -9,8 +9,8 @@ from models import Booking, db
 from services.core.access import Actor
 from services.feeds import feed_build, ics
 from services.feeds.feeds import FeedSettings
-from tests.conftest import NOW, TZ
 from tests.feed_world import build_world
+from tests.world import NOW, TZ
 
 STAMP = datetime(2026, 11, 1, 2, 3, 4, tzinfo=UTC)
 

@@ -9,8 +9,10 @@ from sqlalchemy.exc import IntegrityError
 
 from cli.database import apply_migrations
 from models import Booking, db
-from tests.conftest import database_url, make_app
-from tests.factories import resident, space
+from services.booking import booking
+from services.booking.rules import Request
+from services.core import errors
+from tests.world import DESK, context, database_url, make_app, resident, space
 
 
 def schema_differences(app) -> list:
@@ -57,11 +59,6 @@ def test_postgresql_refuses_overlapping_exclusive_bookings_by_itself(tmp_path):
 @pytest.mark.postgres
 def test_a_booking_that_trips_the_exclusion_constraint_is_a_conflict_not_an_error(tmp_path):
     """Should a check ever miss an overlap, the constraint's refusal reaches the caller as a 409 conflict."""
-    from services.booking import booking
-    from services.booking.rules import Request
-    from services.core import errors
-    from tests.factories import DESK, context
-
     app = make_app(database_url("postgresql", tmp_path))
     with app.app_context():
         room, person = space(db.session), resident(db.session)

@@ -6,8 +6,8 @@ from services.booking import booking
 from services.booking.rules import Request
 from services.routines import jobs, no_shows, waitlist
 from services.routines.scheduler_settings import settings_from
-from tests.factories import DESK, context, resident
-from tests.scheduler_world import SETTINGS, TUESDAY, at, book, build, entries
+from tests.scheduler_world import SETTINGS, TUESDAY, build, entries
+from tests.world import DESK, at, book, context, resident
 
 TEN = at(TUESDAY, 10)
 
@@ -45,7 +45,7 @@ def test_grace_period_is_set_per_space(session):
 
 def test_a_no_show_releases_the_seat_to_the_waitlist(session):
     world = build(session)
-    book(session, world.room, world.adult, TEN, hours=2)
+    book(session, world.room, world.adult, TEN, minutes=120)
     waiting = resident(session, name="等位的人")
     waitlist.join(session, Request(world.room, waiting, TEN, TEN + timedelta(hours=2)), DESK,
                   context(session, by_staff=True))

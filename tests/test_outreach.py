@@ -3,13 +3,12 @@ import csv
 import io
 from datetime import date, timedelta
 
-from models import db
+from models import AttentionFlag, db
 from services.accounts import accounts
 from services.routines import jobs, outreach
-from tests.conftest import NOW, make_app
-from tests.factories import resident
-from tests.scheduler_world import SETTINGS, TUESDAY, at, book, build, messages
+from tests.scheduler_world import SETTINGS, TUESDAY, build, messages
 from tests.web_login import login, post_form
+from tests.world import NOW, at, book, database_url, make_app, resident
 
 
 def names(rows) -> list[str]:
@@ -54,8 +53,6 @@ def test_the_desk_is_told_once_each_morning(session):
 
 
 def test_the_page_lists_records_a_contact_and_downloads_csv(tmp_path):
-    from tests.conftest import database_url
-
     app = make_app(database_url("sqlite", tmp_path), FIXED_NOW=NOW)
     with app.app_context():
         world = build(db.session)
@@ -86,9 +83,6 @@ def test_the_page_lists_records_a_contact_and_downloads_csv(tmp_path):
 
 
 def test_repeated_no_show_flags_are_shown_to_the_desk_until_resolved(tmp_path):
-    from models import AttentionFlag
-    from tests.conftest import database_url
-
     app = make_app(database_url("sqlite", tmp_path), FIXED_NOW=NOW)
     with app.app_context():
         world = build(db.session)

@@ -10,8 +10,7 @@ from models import Booking, Closure
 from services.booking import booking
 from services.booking.rules import Request
 from services.core import errors
-from tests.conftest import NOW, TZ
-from tests.factories import DESK, context, resident, space
+from tests.world import DESK, NOW, TZ, context, resident, space
 
 TUESDAY = date(2026, 11, 24)
 

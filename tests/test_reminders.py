@@ -8,9 +8,8 @@ import pytest
 from models import db
 from services.booking import booking
 from services.routines import jobs, reminders
-from tests.conftest import NOW, make_app
-from tests.factories import DESK
-from tests.scheduler_world import SETTINGS, TUESDAY, at, book, build, count_messages, every, messages
+from tests.scheduler_world import SETTINGS, TUESDAY, build, count_messages, every, messages
+from tests.world import DESK, NOW, at, book, make_app
 
 
 def test_day_before_reminder_waits_for_six_in_the_evening(session):

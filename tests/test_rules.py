@@ -1,28 +1,14 @@
 """Each booking rule refuses with its own code, and lets through what it should."""
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 
 from models import Closure
 from services.booking import booking
-from services.booking.rules import Request
 from services.core import errors
-from tests.conftest import NOW, TZ
-from tests.factories import DESK, context, resident, resident_actor, space
-
-
-def at(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), TZ)
-
+from tests.world import DESK, NOW, TZ, at, book, context, resident, resident_actor, space
 
 TUESDAY = date(2026, 11, 24)
-
-
-def book(session, room, person, start, minutes=60, party=1, staff=True, now=NOW, actor=None):
-    ctx = context(session, now=now, by_staff=staff)
-    who = actor or (DESK if staff else resident_actor(person))
-    req = Request(room, person, start, start + timedelta(minutes=minutes), party)
-    return booking.book(session, req, who, ctx)
 
 
 def test_second_booking_for_same_counselling_slot_is_refused(session):

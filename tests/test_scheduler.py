@@ -12,9 +12,10 @@ from sqlalchemy import func, select
 
 from cli.scheduler import MISFIRE_GRACE_SECONDS, build_scheduler
 from models import Booking, OutboxMessage, db, utcnow
-from services.routines import jobs
-from tests.conftest import NOW, make_app
-from tests.scheduler_world import SETTINGS, TUESDAY, at, book, build, every, messages
+from services.booking import booking
+from services.routines import housekeeping, jobs
+from tests.scheduler_world import SETTINGS, TUESDAY, build, every, messages
+from tests.world import DESK, NOW, at, book, make_app
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -61,10 +62,6 @@ def test_three_simulated_days_send_each_reminder_once_and_mark_no_shows(app):
 
 
 def test_purge_forgets_cancelled_bookings_after_the_retention_period(app):
-    from services.booking import booking
-    from services.routines import housekeeping
-    from tests.factories import DESK
-
     with app.app_context():
         s = db.session
         world = build(s)

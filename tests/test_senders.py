@@ -5,6 +5,7 @@ import hmac
 import json
 import socket
 import threading
+from dataclasses import replace
 from datetime import timedelta
 from email.policy import default as default_policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -13,12 +14,12 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
-from models import DeliveryAttempt, OutboxMessage, ResidentContact
+from models import DeliveryAttempt, OutboxMessage, ResidentContact, db
 from services.messaging import outbox
 from services.routines import jobs, reminders
 from services.routines.scheduler_settings import settings_from
-from tests.conftest import NOW
-from tests.scheduler_world import TUESDAY, at, book, build, messages
+from tests.scheduler_world import TUESDAY, build, messages
+from tests.world import NOW, at, book
 
 pytestmark = pytest.mark.slow
 EVENING = at(TUESDAY, 18) - timedelta(days=1)
@@ -166,8 +167,6 @@ def test_unconfigured_channel_is_recorded_as_a_failed_attempt_not_a_silent_succe
 
 
 def test_set_contact_command_chooses_the_residents_channel(app, runner):
-    from models import db
-
     with app.app_context():
         world = build(db.session)
         adult_id = world.adult.id
@@ -184,8 +183,6 @@ def test_set_contact_command_chooses_the_residents_channel(app, runner):
 
 def test_a_slow_delivery_run_stops_claiming_before_its_leases_could_lapse(session):
     """Leases count from the run's start; after half a lease the rest waits for the next run."""
-    from dataclasses import replace
-
     settings = settings_from({"TIMEZONE": "Asia/Shanghai"})
     world = build(session)
     for hour in (10, 11, 12):

@@ -9,9 +9,8 @@ from services.booking import availability, booking, occupancy
 from services.booking.rules import Request
 from services.core import errors
 from services.routines import jobs, waitlist
-from tests.conftest import NOW
-from tests.factories import DESK, context, resident, resident_actor
-from tests.scheduler_world import SETTINGS, TUESDAY, at, book, build, entries, messages
+from tests.scheduler_world import SETTINGS, TUESDAY, build, entries, messages
+from tests.world import DESK, NOW, at, book, context, resident, resident_actor
 
 TEN = at(TUESDAY, 10)
 

@@ -3,20 +3,18 @@ from datetime import timedelta
 
 import pytest
 
-from models import db
+from models import Resource, db
 from services.routines import jobs
 from tests.api_setup import build
-from tests.conftest import NOW
 from tests.scheduler_world import SETTINGS
 from tests.web_login import login, post_form
+from tests.world import NOW, database_url
 
 SLOT = {"start": "2026-11-24T10:00", "end": "2026-11-24T11:00"}
 
 
 @pytest.fixture
 def centre(tmp_path):
-    from tests.conftest import database_url
-
     world = build(database_url("sqlite", tmp_path))
     yield world
     with world.app.app_context():
@@ -140,8 +138,6 @@ def test_one_resident_cannot_queue_for_more_than_five_slots_at_once(centre):
 
 
 def test_seats_held_by_offers_count_towards_the_weekly_quota(centre):
-    from models import Resource
-
     with centre.app.app_context():
         db.session.get(Resource, centre.ids["room"]).weekly_quota = 1
         db.session.commit()

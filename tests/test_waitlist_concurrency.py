@@ -10,9 +10,8 @@ from services.booking import booking, occupancy
 from services.booking.rules import Request
 from services.core import errors
 from services.routines import jobs, waitlist
-from tests.conftest import NOW, make_app
-from tests.factories import DESK, context, resident
-from tests.scheduler_world import SETTINGS, TUESDAY, at, book, build
+from tests.scheduler_world import SETTINGS, TUESDAY, build
+from tests.world import DESK, NOW, at, book, context, make_app, resident
 
 TEN = at(TUESDAY, 10)
 LINE = 12

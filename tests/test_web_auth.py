@@ -4,9 +4,9 @@ import re
 import pytest
 
 from models import User, db
-from tests.conftest import NOW, make_app
 from tests.web_login import login, page_csrf_token
 from tests.web_world import LOGINS, PASSWORD, build
+from tests.world import NOW, make_app
 
 
 @pytest.fixture

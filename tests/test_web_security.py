@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from app import create_app
-from tests.web_world import build
+from tests.web_login import login
+from tests.web_world import PASSWORD, build
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -51,9 +52,6 @@ def test_no_template_of_ours_has_inline_script_or_event_handlers():
 
 def test_the_session_cookie_is_httponly_and_samesite(world):
     client = world.app.test_client()
-    from tests.web_login import login
-    from tests.web_world import PASSWORD
-
     response = login(client, "desk", PASSWORD)
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie

@@ -3,13 +3,12 @@
 The clock is pinned to NOW (Monday 2026-11-23, 08:00 in Hangzhou) through FIXED_NOW.
 """
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 
-from models import Booking, db
+from models import db
 from services.accounts import accounts
-from tests.conftest import NOW, TZ, make_app
-from tests.factories import resident, space
 from tests.web_login import login, page_csrf_token
+from tests.world import NOW, TZ, at, book, make_app, resident, space
 
 PASSWORD = "correct-horse-1"
 TOMORROW = (NOW.astimezone(TZ) + timedelta(days=1)).date()
@@ -34,18 +33,6 @@ class World:
         return client.post(path, data={"csrf_token": page_csrf_token(client, "/login"), **(data or {})}, **kwargs)
 
 
-def at(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), TZ)
-
-
-def _booking(s, resource, person, start: datetime, minutes: int = 60) -> Booking:
-    row = Booking(resource_id=resource.id, resident_id=person.id, starts_at=start,
-                  ends_at=start + timedelta(minutes=minutes), exclusive=resource.exclusive, channel="desk")
-    s.add(row)
-    s.flush()
-    return row
-
-
 def build(url: str, **config) -> World:
     app = make_app(url, FIXED_NOW=NOW, **config)
     with app.app_context():
@@ -65,10 +52,10 @@ def build(url: str, **config) -> World:
             org = {"operator": "心晴心理咨询工作室", "eldercare": "颐康养老服务中心"}.get(role)
             rid = {"resident": parent.id, "other": other.id}.get(role)
             accounts.create_user(s, username, PASSWORD, kind, resident_id=rid, organisation=org)
-        mine = _booking(s, library, child, at(TOMORROW, 10))
-        theirs = _booking(s, room, other, at(TOMORROW, 10))
-        theirs_station = _booking(s, station, other, at(TOMORROW, 9))
-        now_booking = _booking(s, station, other, at(NOW.astimezone(TZ).date(), 8), minutes=60)
+        mine = book(s, library, child, at(TOMORROW, 10))
+        theirs = book(s, room, other, at(TOMORROW, 10))
+        theirs_station = book(s, station, other, at(TOMORROW, 9))
+        now_booking = book(s, station, other, at(NOW.astimezone(TZ).date(), 8), minutes=60)
         s.commit()
         ids = {"room": room.id, "library": library.id, "station": station.id, "parent": parent.id,
                "child": child.id, "mother": mother.id, "other": other.id, "newcomer": newcomer.id,

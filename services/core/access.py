@@ -1,4 +1,4 @@
-"""Who may see and act on what: the role and ownership rules of CONTRACT.md."""
+"""Who may see and act on what: the role and ownership rules of the public API and the pages."""
 from dataclasses import dataclass, field
 
 from sqlalchemy import Select, false, or_, select

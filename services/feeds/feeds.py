@@ -4,7 +4,7 @@ A feed shows what its owner may see today and nothing more: permissions are chec
 on every fetch, so an operator who leaves the organisation, or a guardian link that ends,
 empties the feed (404) without anyone remembering to revoke it. Feeds leave our hands (they
 sync into cloud calendars), so bookings of sensitive spaces are redacted on the server in
-every feed not owned by staff or by the resident whose booking it is (DESIGN.md 10).
+every feed not owned by staff or by the resident whose booking it is.
 """
 import hashlib
 import hmac

@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 
 from views.core.i18n import current_lang
 
@@ -27,8 +28,6 @@ def long_date(day: date | datetime) -> str:
 
 def short_date(day: date):
     """The day button's label: the year is read out but not shown (11月24日 星期二)."""
-    from markupsafe import Markup, escape
-
     full = long_date(day)
     year = f"{day.year}年" if current_lang() != "en" else ""
     shown = full[len(year):] if year else full

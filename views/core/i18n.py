@@ -1,6 +1,8 @@
 """Language: zh_CN by default; English when the user picks it or the browser asks for it first."""
 from flask import Flask, request, session
-from flask_babel import Babel
+from flask_babel import Babel, get_locale
+
+from views.core.preferences import saved_language
 
 LANGUAGES = ("zh_CN", "en")
 DEFAULT = "zh_CN"
@@ -11,8 +13,6 @@ babel = Babel()
 
 def chosen_language() -> str | None:
     """An explicit choice: the signed-in user's saved setting, else this browser's session."""
-    from views.core.preferences import saved_language
-
     return saved_language() or session.get(SESSION_KEY)
 
 
@@ -34,7 +34,5 @@ def init_app(app: Flask) -> None:
 
 
 def current_lang() -> str:
-    from flask_babel import get_locale
-
     locale = get_locale()
     return "en" if locale is not None and locale.language == "en" else "zh_CN"

@@ -3,6 +3,7 @@ from datetime import date, datetime, time
 
 from flask import abort, request
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from models import db
 from services.core.access import Actor, actor_for
@@ -15,8 +16,6 @@ MAX_DAYS_AWAY = 400
 
 
 def page_actor() -> Actor:
-    from flask_login import current_user
-
     return actor_for(db.session, current_user)
 
 

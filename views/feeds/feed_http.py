@@ -16,6 +16,9 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 from werkzeug.http import parse_etags
 
+from models import db
+from services.feeds.feeds import TokenLookup
+
 FEED_PATH = re.compile(r"/feeds/[^/\s?\"]+\.ics")
 MASKED = "/feeds/[token].ics"
 LOG_ENVIRON_KEYS = ("RAW_URI", "REQUEST_URI")
@@ -86,9 +89,6 @@ def token_lookup(app: Flask):
     """The app's compiled token lookup, made on first use (it needs the engine)."""
     lookup = app.extensions.get("feed_token_lookup")
     if lookup is None:
-        from models import db
-        from services.feeds.feeds import TokenLookup
-
         with app.app_context():
             lookup = app.extensions["feed_token_lookup"] = TokenLookup(db.engine)
     return lookup

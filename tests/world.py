@@ -1,0 +1,120 @@
+"""The tests' world builder: the clock, the databases, and builders for spaces, residents and bookings.
+
+Tests take the app, the session and the databases as fixtures (tests/conftest.py) and build what
+they need with these; every field a test does not care about gets the one set of defaults the app
+itself uses (models.SPACE_DEFAULTS).
+"""
+import os
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from app import create_app
+from cli.database import apply_migrations
+from models import SPACE_DEFAULTS, Booking, Centre, OpeningHours, Resident, Resource
+from services.booking import booking
+from services.booking.rules import Context, Request
+from services.core.access import Actor
+from services.core.centre import current_centre
+
+TZ = ZoneInfo("Asia/Shanghai")
+# A Monday morning, 08:00 in Hangzhou; tests pass `now` explicitly.
+NOW = datetime(2026, 11, 23, 0, 0, tzinfo=UTC)
+PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+DESK = Actor(user_id=None, role="staff")
+
+
+# --- databases -------------------------------------------------------------------------------
+
+def postgres_available() -> str | None:
+    """None when the server answers, else why not."""
+    try:
+        engine = create_engine(PG_URL)
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        engine.dispose()
+        return None
+    except Exception as exc:  # any failure to connect means: no server for these tests
+        return f"PostgreSQL not reachable at {PG_URL}: {type(exc).__name__}"
+
+
+def reset_postgres() -> None:
+    engine = create_engine(PG_URL)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def database_url(kind: str, tmp_path) -> str:
+    if kind == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    reason = postgres_available()
+    if reason:
+        if os.environ.get("REQUIRE_POSTGRES"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    reset_postgres()
+    return PG_URL
+
+
+def make_app(url: str, **extra):
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": url,
+                      "TIMEZONE": "Asia/Shanghai", **extra})
+    with app.app_context():
+        apply_migrations()
+    return app
+
+
+# --- things in the centre --------------------------------------------------------------------
+
+def at(day: date, hour: int, minute: int = 0) -> datetime:
+    """A local wall-clock time in Hangzhou, as an aware datetime."""
+    return datetime.combine(day, time(hour, minute), TZ)
+
+
+def space(session, **fields) -> Resource:
+    """A space open 08:00–20:00 every day; by default the exclusive counselling room."""
+    hours = fields.pop("hours", [(d, time(8), time(20)) for d in range(7)])
+    values = dict(SPACE_DEFAULTS, name="心理咨询室", name_en="Counselling room", kind="counselling", exclusive=True,
+                  groups=[], group_window_days={}, weekly_quota=None)
+    values.update(fields)
+    resource = Resource(**values)
+    resource.hours = [OpeningHours(weekday=d, opens=o, closes=c) for d, o, c in hours]
+    session.add(resource)
+    session.flush()
+    return resource
+
+
+def resident(session, born=date(1980, 5, 1), **fields) -> Resident:
+    person = Resident(name=fields.pop("name", "张建国"), birth_date=born, **fields)
+    session.add(person)
+    session.flush()
+    return person
+
+
+def context(session, now=NOW, by_staff=False, **centre_fields) -> Context:
+    centre: Centre = current_centre(session)
+    for key, value in centre_fields.items():
+        setattr(centre, key, value)
+    return Context(now=now, tz=TZ, centre=centre, by_staff=by_staff)
+
+
+def resident_actor(person: Resident, *wards: Resident) -> Actor:
+    return Actor(user_id=None, role="resident", resident_id=person.id,
+                 resident_ids=frozenset([person.id, *(w.id for w in wards)]))
+
+
+def book(session, where: Resource, who: Resident, start: datetime, minutes: int = 60, party: int = 1, *,
+         staff: bool = True, now: datetime = NOW, actor: Actor | None = None, ctx: Context | None = None,
+         note: str | None = None) -> Booking:
+    """The tests' one way to put a booking in place: through the booking rules, as the desk (or as
+    `actor`, or as the resident themselves with staff=False) would at `now`, and committed."""
+    ctx = ctx or context(session, now=now, by_staff=staff)
+    actor = actor or (DESK if staff else resident_actor(who))
+    req = Request(where, who, start, start + timedelta(minutes=minutes), party)
+    made = booking.book(session, req, actor, ctx, note=note)
+    session.commit()
+    return made
