@@ -44,13 +44,6 @@ def booking_touched(session: Session, user_id: int | None, booking: Booking, act
         record(session, user_id, action, "booking", booking.id, now)
 
 
-def bookings_read(session: Session, user_id: int | None, space, booking_ids: list[int], now: datetime) -> None:
-    """A list of one space's bookings was shown (roster, schedule): one entry each when the space is sensitive."""
-    if space.sensitive:
-        for booking_id in booking_ids:
-            record(session, user_id, READ, "booking", booking_id, now)
-
-
 def resident_touched(session: Session, user_id: int | None, resident: Resident, action: str, now: datetime) -> None:
     record(session, user_id, action, "resident", resident.id, now)
 

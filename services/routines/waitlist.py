@@ -77,15 +77,13 @@ def offerable(entry: WaitlistEntry, now: datetime, settings: Settings) -> bool:
 
 
 def _fits(session: Session, resource: Resource, entry: WaitlistEntry, ctx: Context) -> bool:
-    uses = occupancy.uses_between(session, resource, entry.starts_at, entry.ends_at)
-    if occupancy.seats_free(resource, uses, entry.starts_at, entry.ends_at) < entry.party_size:
-        return False
-    resident = session.get(Resident, entry.resident_id)
-    try:  # the first *eligible* person in line: groups, closures and quotas still apply
-        rules.check_eligible(resource, resident, ctx)
-        rules.check_open(session, resource, entry.starts_at, entry.ends_at, ctx)
-        rules.check_quota(session, resource, resident, entry.starts_at, ctx)
-    except errors.RuleViolation:
+    """The first *eligible* person in line: every booking rule still applies (groups, closures, quotas, the
+    seats); the centre makes the offer, so ctx is the desk's and notice and window are waived."""
+    req = Request(resource, session.get(Resident, entry.resident_id), entry.starts_at, entry.ends_at,
+                  entry.party_size)
+    try:
+        rules.check_all(session, req, ctx)
+    except errors.DomainError:  # a rule refuses, or the space's rules changed since the entry joined
         return False
     return True
 
