@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import event
 
 from models import db
-from tests.web_login import login
+from tests.web_login import login, page_csrf_token
 from tests.web_world import LOGINS, PASSWORD, TOMORROW, build
 
 
@@ -64,3 +64,23 @@ def test_signing_in_checks_the_password_before_taking_the_write_lock(world):
     begins = begins_during(world, lambda: login(client, LOGINS["staff"], PASSWORD))
     # The sign-in reads and hashes in a deferred transaction, then records the outcome under the lock.
     assert begins[:2] == ["BEGIN", "BEGIN IMMEDIATE"]
+
+
+@pytest.mark.parametrize("entry", ["desk", "portal"])
+def test_a_refused_booking_looks_up_its_alternatives_after_the_write_lock_is_released(world, entry):
+    """The form is parsed in a read, the rules run under the lock, and the nearest free slots are advice
+    read afterwards: nothing after the one IMMEDIATE transaction queues for the lock."""
+    if entry == "desk":
+        client = world.client("staff")
+        path, data = "/desk/book", {"resident_id": world.ids["parent"], "resource_id": world.ids["room"],
+                                    "date": TOMORROW.isoformat(), "start": "10:00", "minutes": "60"}
+    else:
+        client = world.client("resident")
+        path, data = f"/my/book/{world.ids['room']}/confirm", {"start": f"{TOMORROW.isoformat()}T10:00"}
+    token = page_csrf_token(client, "/login")
+    answer = {}
+    begins = begins_during(world, lambda: answer.update(
+        page=client.post(path, data={"csrf_token": token, **data})))
+    assert answer["page"].status_code == 409
+    assert begins.count("BEGIN IMMEDIATE") == 1
+    assert begins[begins.index("BEGIN IMMEDIATE") + 1:] == ["BEGIN"], "the alternatives are read without the lock"
