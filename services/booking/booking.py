@@ -1,8 +1,9 @@
 """Booking writes: every booking, cancellation, check-in and no-show goes through here.
 
-The caller owns the transaction (one request = one transaction). On SQLite the transaction
-began with BEGIN IMMEDIATE; on PostgreSQL we lock the space's row before checking, and the
-exclusion constraint refuses what slips through. Nothing slow happens inside.
+These run inside a use-case's write transaction (services.booking.use_cases, or the waitlist's and
+the scheduler's own). On SQLite that transaction began with BEGIN IMMEDIATE; on PostgreSQL we lock
+the space's row before checking, and the exclusion constraint refuses what slips through. Nothing
+slow happens inside.
 """
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta

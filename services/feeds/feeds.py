@@ -88,12 +88,12 @@ def create_feed(session: Session, user: User, scope: str, resource_id: int | Non
     return feed, token
 
 
-def make_feed(session: Session, user_id: int, scope: str, resource_id: int | None = None,
+def make_feed(session: Session, actor: Actor, scope: str, resource_id: int | None = None,
               resident_id: int | None = None, organisation: str | None = None) -> tuple[CalendarFeed, str]:
-    """The use-case behind POST /feeds and the feeds page: a new private URL, shown once."""
+    """The use-case behind POST /feeds and the feeds page: a new private URL for the actor, shown once."""
     _check_scope(scope)
     with write_transaction(session):
-        return create_feed(session, session.get(User, user_id), scope, resource_id, resident_id, organisation)
+        return create_feed(session, session.get(User, actor.user_id), scope, resource_id, resident_id, organisation)
 
 
 def _check_scope(scope: str) -> None:

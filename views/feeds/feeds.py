@@ -94,7 +94,7 @@ def feed_json(feed: CalendarFeed, token: str | None = None) -> dict:
 def create_from(data: dict) -> tuple[CalendarFeed, str]:
     actor = current_actor()  # 401 before anything else
     return feeds.make_feed(
-        db.session, actor.user_id, text_field(data, "scope", required=True, max_length=20),
+        db.session, actor, text_field(data, "scope", required=True, max_length=20),
         resource_id=int_field(data, "resource_id", required=False),
         resident_id=int_field(data, "resident_id", required=False),
         organisation=text_field(data, "organisation", max_length=120))
