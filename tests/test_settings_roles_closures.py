@@ -1,17 +1,18 @@
-"""The other use-cases without HTTP: a space's rules, roles, closures and joining the waitlist."""
+"""The other use-cases without HTTP: a space's rules, roles, sign-in, closures and the waitlist."""
 from datetime import date, time, timedelta
 
 import pytest
 from sqlalchemy import select
 
-from models import SPACE_DEFAULTS, Closure, Resource, User
-from services.accounts import accounts, roles
-from services.booking import closures, space_settings
+from models import SPACE_DEFAULTS, AuditEntry, Closure, Resource, User
+from services.accounts import accounts, login_limits, roles, signin
+from services.booking import closures, space_settings, use_cases
 from services.booking.space_settings import BOUNDS, SpaceSettings
 from services.booking.use_cases import BookingInput
 from services.core import errors
 from services.core.access import Actor
-from services.routines.waitlist_use_cases import join_waitlist
+from services.routines import waitlist
+from services.routines.waitlist_use_cases import accept_offer, join_waitlist
 from tests.scheduler_world import SETTINGS
 from tests.world import DESK, NOW, TZ, at, book, resident, resident_actor, space
 
@@ -153,3 +154,28 @@ def test_the_waitlist_applies_every_booking_rule_but_fullness(session):
                            at(TUESDAY, 11) + timedelta(days=60))
     with pytest.raises(errors.TooFar):
         join_waitlist(session, actor, too_far, NOW, TZ, SETTINGS)
+
+
+def test_a_booking_made_from_a_waitlist_offer_is_audited_like_any_other(session):
+    room = space(session, sensitive=True)
+    taken = book(session, room, resident(session, name="王建华"), at(TUESDAY, 10))
+    person = resident(session)
+    actor = resident_actor(person)
+    entry = join_waitlist(session, actor, BookingInput(room.id, person.id, at(TUESDAY, 10), at(TUESDAY, 11)), NOW,
+                          TZ, SETTINGS)
+    use_cases.cancel(session, DESK, taken.id, NOW)
+    waitlist.offer_everywhere(session, NOW, SETTINGS)
+    made = accept_offer(session, actor, entry.id, NOW, SETTINGS)
+    created = session.scalars(select(AuditEntry).where(AuditEntry.action == "create")).all()
+    assert [(e.object_type, e.object_id) for e in created] == [("booking", made.id)]
+
+
+def test_a_wrong_password_counts_towards_the_sign_in_limit_though_the_sign_in_fails(session):
+    accounts.create_user(session, "desk", "password-1", "staff")
+    session.commit()
+    with pytest.raises(signin.WrongCredentials):
+        signin.sign_in(session, "desk", "not-the-password", "127.0.0.1", NOW)
+    session.rollback()
+    assert login_limits.recent_failures(session, "account:desk", NOW) == 1
+    assert signin.sign_in(session, "desk", "password-1", "127.0.0.1", NOW).username == "desk"
+    assert login_limits.recent_failures(session, "account:desk", NOW) == 0
