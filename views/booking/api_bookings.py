@@ -11,6 +11,7 @@ from services.core.database import begin_read, begin_write
 from services.core.errors import Invalid, RuleViolation
 from views.core.api_common import audit_api, booking_json, current_actor, iso, now, rule_context
 from views.core.api_input import bool_field, centre_tz, instant_field, int_field, json_body, query_int, text_field
+from views.core.formatting import error_message
 from views.core.transactions import reads_first
 
 bp = Blueprint("api_bookings", __name__, url_prefix="/api/v1")
@@ -61,7 +62,7 @@ def create_booking():
         answer = booking_json(made)
     else:
         answer = {"series_id": result.series.id, "bookings": [booking_json(b) for b in result.bookings],
-                  "skipped": [{"start": iso(s["start"]), "code": s["code"], "message": s["message"]}
+                  "skipped": [{"start": iso(s["start"]), "code": s["code"], "message": error_message(s["message"], s["params"])}
                               for s in result.skipped]}
     db.session.commit()
     return jsonify(answer), 201

@@ -3,7 +3,10 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from jinja2 import pass_context
+from markupsafe import Markup, escape
 
 from views.core.i18n import current_lang
 
@@ -27,8 +30,6 @@ def long_date(day: date | datetime) -> str:
 
 def short_date(day: date):
     """The day button's label: the year is read out but not shown (11月24日 星期二)."""
-    from markupsafe import Markup, escape
-
     full = long_date(day)
     year = f"{day.year}年" if current_lang() != "en" else ""
     shown = full[len(year):] if year else full
@@ -67,6 +68,14 @@ def label(code: str | None) -> str:
     return str(LABELS.get(code, code or ""))
 
 
+@pass_context
+def label_filter(_context, code: str | None) -> str:
+    """`{{ "confirmed"|label }}` in a template. Taking the context stops Jinja from folding a constant
+    argument at compile time, which would bake the first reader's language into the compiled template
+    for the life of the worker (the day board's status words flipped between languages that way)."""
+    return label(code)
+
+
 def masked(name: str) -> str:
     """周丽娟 → 周*娟: enough for the desk to recognise, not for a passer-by (PIPL art. 51)."""
     if len(name) <= 1:
@@ -87,16 +96,19 @@ def local_hour(instant: datetime) -> int:
     return local(instant).hour
 
 
-def error_text(message: str | None) -> str:
-    """A "中文 / English" message in the reader's language; Werkzeug's English-only texts only in English."""
-    zh, sep, en = (message or "").partition(" / ")
-    if sep:
-        return en if current_lang() == "en" else zh
-    return "" if current_lang() != "en" and zh.isascii() else zh
+def error_message(message: str, params: dict | None = None) -> str:
+    """A domain message (a catalogue msgid and its parameters) in the reader's language.
+
+    A booking's `status` among the parameters also reads as its label (`status_label`)."""
+    params = dict(params or {})
+    if "status" in params:
+        params["status_label"] = label(params["status"])
+    text = gettext(message)
+    return text % params if "%(" in text else text
 
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(long_date=long_date, clock=clock, long_datetime=long_datetime,
-                                 space_name=space_name, label=label, masked=masked,
+                                 space_name=space_name, label=label_filter, masked=masked,
                                  iso_day=iso_day, iso_local=iso_local, short_date=short_date)
-    app.jinja_env.globals.update(time_range=time_range, local_hour=local_hour, error_text=error_text)
+    app.jinja_env.globals.update(time_range=time_range, local_hour=local_hour)
