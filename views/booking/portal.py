@@ -1,7 +1,7 @@
 """Residents: book a space for themselves or someone they look after, see and cancel their bookings."""
 from datetime import timedelta
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -9,7 +9,6 @@ from models import Booking, Resident, Resource, db
 from services.booking import availability, booking, rules
 from services.booking.rules import Request
 from services.core.errors import DomainError, NotFound
-from views.booking.portal_calendar import booking_ics
 from views.core.api_common import now
 from views.core.formatting import long_datetime, space_name
 from views.core.pages import ctx_for, day_arg, instant_arg, int_arg, or_404, page_actor, readable, today
@@ -143,13 +142,3 @@ def cancel_post(booking_id: int):
     db.session.commit()
     flash(_("已取消预约"), "ok")
     return redirect(url_for("portal.index"))
-
-
-@bp.get("/bookings/<int:booking_id>.ics")
-@resident_required
-def download(booking_id: int):
-    target = _own_booking(booking_id)
-    body = booking_ics(target, request.host)
-    return Response(body, mimetype="text/calendar",
-                    headers={"Content-Disposition": f'attachment; filename="booking-{target.id}.ics"'})
-
