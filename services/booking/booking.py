@@ -144,7 +144,7 @@ def cancel(session: Session, booking: Booking, actor: Actor, now: datetime, reas
             select(Booking).where(Booking.series_id == booking.series_id, Booking.starts_at >= booking.starts_at,
                                   Booking.status == "confirmed").order_by(Booking.starts_at)))
     if booking.status != "confirmed":
-        raise errors.InvalidState(N_("该预约%(status_label)s，无法取消"), status=booking.status)
+        raise errors.InvalidState(N_("该预约%(status_label)s，无法取消"), booking_status=booking.status)
     if booking.ends_at <= now and not actor.is_staff:
         raise errors.InvalidState(N_("已结束的预约无法取消"))
     for target in targets:
@@ -156,7 +156,7 @@ def cancel(session: Session, booking: Booking, actor: Actor, now: datetime, reas
 def check_in(session: Session, booking: Booking, actor: Actor, now: datetime) -> Booking:
     require_space_manager(actor, booking.resource)
     if booking.status not in ("confirmed", "no_show"):  # a late arrival corrects a no-show
-        raise errors.InvalidState(N_("该预约%(status_label)s，无法签到"), status=booking.status)
+        raise errors.InvalidState(N_("该预约%(status_label)s，无法签到"), booking_status=booking.status)
     if not booking.starts_at - CHECK_IN_OPENS <= now < booking.ends_at:
         raise errors.InvalidState(N_("只能在预约开始前一小时至结束前签到"))
     if booking.status == "no_show":  # its seat may have gone to someone else meanwhile
@@ -170,7 +170,7 @@ def check_in(session: Session, booking: Booking, actor: Actor, now: datetime) ->
 def mark_no_show(booking: Booking, actor: Actor, now: datetime) -> Booking:
     require_space_manager(actor, booking.resource)
     if booking.status != "confirmed":
-        raise errors.InvalidState(N_("该预约%(status_label)s，无法标记未到"), status=booking.status)
+        raise errors.InvalidState(N_("该预约%(status_label)s，无法标记未到"), booking_status=booking.status)
     if now < booking.starts_at:
         raise errors.InvalidState(N_("预约尚未开始"))
     _change_status(booking, "no_show", now)

@@ -30,8 +30,15 @@ class DomainError(Exception):
 
 
 def fill(message: str, params: dict) -> str:
-    """A message with its %(name)s placeholders filled; a message without placeholders is returned as it is."""
-    return message % params if "%(" in message else message
+    """A message with its %(name)s placeholders filled; a message without placeholders is returned as it is.
+
+    Placeholders the web layer adds (a status's label) read as the raw value here."""
+    return message % _Params(params) if "%(" in message else message
+
+
+class _Params(dict):
+    def __missing__(self, key: str):
+        return self.get("booking_status", "") if key == "status_label" else ""
 
 
 class Invalid(DomainError):

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from models import GROUPS, Closure, OpeningHours, Resource, db
 from services.booking.closures import close as close_space
-from services.core.errors import Invalid
+from services.core.errors import N_, Invalid
 from views.core.api_common import now
 from views.core.pages import day_arg, int_arg, local_instant, or_404, page_actor, readable, today
 from views.core.roles import admin_required
@@ -33,9 +33,9 @@ def _number(form, name: str, low: int, high: int, required: bool = True) -> int 
     try:
         value = int(raw)
     except ValueError:
-        raise Invalid(name, f"{name} 需要整数 / {name} must be a whole number") from None
+        raise Invalid(name, N_("%(field)s 需要整数")) from None
     if not low <= value <= high:
-        raise Invalid(name, f"{name} 应在 {low}–{high} 之间 / {name} must be {low}–{high}")
+        raise Invalid(name, N_("%(field)s 应在 %(low)s–%(high)s 之间"), low=low, high=high)
     return value
 
 
@@ -46,9 +46,9 @@ def _hours(text: str, weekday: int) -> list[OpeningHours]:
         try:
             opens, closes = (time.fromisoformat(t.strip()) for t in part.replace("–", "-").split("-"))
         except ValueError:
-            raise Invalid("hours", f"开放时间格式应为 08:00-12:00 / hours look like 08:00-12:00: {part}") from None
+            raise Invalid("hours", N_("开放时间格式应为 08:00-12:00：%(part)s"), part=part) from None
         if closes <= opens:
-            raise Invalid("hours", f"结束须晚于开始 / closing must be after opening: {part}")
+            raise Invalid("hours", N_("结束须晚于开始：%(part)s"), part=part)
         periods.append(OpeningHours(weekday=weekday, opens=opens, closes=closes))
     return periods
 
@@ -57,7 +57,7 @@ def apply_form(space: Resource, form) -> None:
     for name, limit in TEXTS:
         value = (form.get(name) or "").strip()
         if not value or len(value) > limit:
-            raise Invalid(name, f"请填写 {name} / {name} is required")
+            raise Invalid(name, N_("请填写 %(field)s"))
         setattr(space, name, value)
     for name, low, high in NUMBERS:
         setattr(space, name, _number(form, name, low, high, required=name != "floor"))

@@ -8,7 +8,7 @@ from services.booking.rules import Request
 from services.core import access, audit
 from services.core.clock import parse_instant
 from services.core.database import begin_read, begin_write
-from services.core.errors import Invalid, RuleViolation
+from services.core.errors import N_, Invalid, RuleViolation
 from views.core.api_common import audit_api, booking_json, current_actor, iso, now, rule_context
 from views.core.api_input import bool_field, centre_tz, instant_field, int_field, json_body, query_int, text_field
 from views.core.formatting import error_message
@@ -32,7 +32,7 @@ def _request_from(data: dict) -> Request:
 def _channel(data: dict, actor: access.Actor) -> str:
     channel = text_field(data, "channel", max_length=20) or ("desk" if actor.is_staff else "online")
     if channel not in CHANNELS:
-        raise Invalid("channel", f"channel 只能是 {', '.join(CHANNELS)} / channel must be one of {', '.join(CHANNELS)}")
+        raise Invalid("channel", N_("%(field)s 只能是 %(choices)s 之一"), choices=", ".join(CHANNELS))
     return channel
 
 
@@ -93,8 +93,7 @@ def list_bookings():
     status = request.args.get("status")
     if status:
         if status not in STATUSES:
-            raise Invalid("status", f"status 只能是 {', '.join(STATUSES)} / status must be one of "
-                                    f"{', '.join(STATUSES)}", status=400)
+            raise Invalid("status", N_("%(field)s 只能是 %(choices)s 之一"), status=400, choices=", ".join(STATUSES))
         stmt = stmt.where(Booking.status == status)
     rows = list(db.session.scalars(stmt.order_by(Booking.starts_at, Booking.id).limit(LIST_LIMIT)))
     answer = [booking_json(b) for b in rows]
@@ -115,7 +114,7 @@ def _optional_body() -> dict:
     """Lifecycle actions take an optional JSON object ({reason?}); anything else is a 400."""
     data = request.get_json(silent=True) if request.content_length else {}
     if not isinstance(data, dict):
-        raise Invalid("body", "请求体必须是 JSON 对象 / the body must be a JSON object", status=400)
+        raise Invalid("body", N_("请求体必须是 JSON 对象"), status=400)
     return data
 
 
@@ -126,7 +125,7 @@ def cancel_booking(booking_id: int):
     data = _optional_body()
     scope = data.get("scope", "occurrence")
     if scope not in ("occurrence", "following"):
-        raise Invalid("scope", "scope 只能是 occurrence 或 following / scope must be occurrence or following")
+        raise Invalid("scope", N_("scope 只能是 occurrence 或 following"))
     begin_write(db.session)
     target = access.visible_booking(db.session, actor, booking_id)
     cancelled = booking.cancel(db.session, target, actor, now(), text_field(data, "reason"),

@@ -3,14 +3,14 @@ from datetime import timedelta
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext
+from flask_babel import lazy_gettext, ngettext
 
 from models import Booking, Resource, db
 from services.accounts import residents
 from services.booking import booking, dayboard
 from services.booking.rules import Request
 from services.core import access, audit
-from services.core.errors import DomainError, Invalid, RuleViolation
+from services.core.errors import N_, DomainError, Invalid, RuleViolation
 from views.booking.board_cache import board_table
 from views.core.api_common import now
 from views.core.api_input import centre_tz
@@ -83,7 +83,7 @@ def _request(form: dict) -> Request:
     start = local_instant(day_arg(), form["start"])
     minutes = form["minutes"] or space.slot_minutes
     if minutes > MAX_MINUTES:
-        raise Invalid("minutes", "一次最多预约 24 小时 / at most 24 hours at a time")
+        raise Invalid("minutes", N_("一次最多预约 24 小时"))
     return Request(space, person, start, start + timedelta(minutes=minutes), form["party_size"])
 
 
@@ -108,9 +108,9 @@ def book_post():
     for each in made:
         audit.booking_touched(db.session, actor.user_id, each, audit.CREATE, now())
     db.session.commit()
-    flash(_("已为 %(name)s 预约 %(count)d 次", name=req.resident.name, count=len(made)), "ok")
+    flash(ngettext("已为 %(name)s 预约 %(num)d 次", "已为 %(name)s 预约 %(num)d 次", len(made), name=req.resident.name), "ok")
     if skipped:
-        flash(_("有 %(count)d 个日期无法预约，已跳过", count=len(skipped)), "error")
+        flash(ngettext("有 %(num)d 个日期无法预约，已跳过", "有 %(num)d 个日期无法预约，已跳过", len(skipped)), "error")
     return redirect(url_for("desk.board", date=req.start.astimezone(centre_tz()).date().isoformat()))
 
 

@@ -28,6 +28,13 @@ def long_date(day: date | datetime) -> str:
     return f"{day.year}年{day.month}月{day.day}日 {WEEKDAYS_ZH[day.weekday()]}"
 
 
+def month_title(day: date) -> str:
+    """2026年11月, or November 2026."""
+    if current_lang() == "en":
+        return f"{MONTHS_EN[day.month - 1]} {day.year}"
+    return f"{day.year}年{day.month}月"
+
+
 def short_date(day: date):
     """The day button's label: the year is read out but not shown (11月24日 星期二)."""
     full = long_date(day)
@@ -99,10 +106,10 @@ def local_hour(instant: datetime) -> int:
 def error_message(message: str, params: dict | None = None) -> str:
     """A domain message (a catalogue msgid and its parameters) in the reader's language.
 
-    A booking's `status` among the parameters also reads as its label (`status_label`)."""
+    A booking's status among the parameters also reads as its label (`status_label`)."""
     params = dict(params or {})
-    if "status" in params:
-        params["status_label"] = label(params["status"])
+    if "booking_status" in params:
+        params["status_label"] = label(params["booking_status"])
     text = gettext(message)
     return text % params if "%(" in text else text
 
@@ -111,4 +118,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(long_date=long_date, clock=clock, long_datetime=long_datetime,
                                  space_name=space_name, label=label_filter, masked=masked,
                                  iso_day=iso_day, iso_local=iso_local, short_date=short_date)
-    app.jinja_env.globals.update(time_range=time_range, local_hour=local_hour)
+    app.jinja_env.globals.update(time_range=time_range, local_hour=local_hour, month_title=month_title)
