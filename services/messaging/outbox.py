@@ -87,8 +87,7 @@ def set_contact(session: Session, resident_id: int, channel: str, address: str) 
     if session.get(Resident, resident_id) is None:
         raise errors.NotFound(N_("找不到该居民"), field="resident_id")
     if channel not in senders.CHANNELS:
-        raise errors.Invalid("channel", f"channel 只能是 {', '.join(senders.CHANNELS)} / channel must be one of "
-                                        f"{', '.join(senders.CHANNELS)}")
+        raise errors.Invalid("channel", N_("%(field)s 只能是 %(choices)s 之一"), choices=", ".join(senders.CHANNELS))
     if channel == "email" and "@" not in address:
         raise errors.Invalid("address", N_("请填写电子邮箱"))
     contact = session.scalar(select(ResidentContact).where(ResidentContact.resident_id == resident_id))
