@@ -38,7 +38,7 @@ lint: install-test
 # After changing user-facing text: collect the msgids (Chinese), merge them into the catalogues, translate the
 # new English entries in translations/en/LC_MESSAGES/messages.po, then `make translations` again to compile.
 translations: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 --no-location --sort-output -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -d translations
 

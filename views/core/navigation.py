@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 
 from flask import Flask, url_for
-from flask_babel import LazyString
+from flask_babel import LazyString, lazy_pgettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -32,7 +32,7 @@ STAFF = ("staff", "admin")
 MENU = (
     NavLink("desk.board", _l("今日总览"), STAFF, 10),
     NavLink("desk.book", _l("代为预约"), STAFF, 11),
-    NavLink("desk_residents.residents", _l("居民"), STAFF, 12),
+    NavLink("desk_residents.residents", lazy_pgettext("menu", "居民"), STAFF, 12),  # the register, not the role
     NavLink("portal.index", _l("我的预约"), ("resident",), 10),
     NavLink("portal.choose", _l("预约场地"), ("resident",), 11),
     NavLink("waitlist_pages.index", _l("我的候补"), ("resident",), 12),
