@@ -60,3 +60,14 @@ def test_the_api_follows_the_request_not_the_accounts_saved_language(centre):
 
 def _user_id(centre, username: str) -> int:
     return db.session.scalar(db.select(User.id).where(User.username == username))
+
+
+def test_a_status_in_a_refusal_reads_as_its_label_in_the_readers_language(centre):
+    booking_id = _book(centre, start="2026-11-25T10:00", end="2026-11-25T11:00").get_json()["id"]
+    cancel = f"/api/v1/bookings/{booking_id}/cancel"
+    assert centre.client.post(cancel, json={}, headers=centre.headers("staff")).status_code == 200
+    chinese = centre.client.post(cancel, json={}, headers=centre.headers("staff")).get_json()["error"]
+    english = centre.client.post(cancel, json={}, headers={**centre.headers("staff"), **ENGLISH}).get_json()["error"]
+    assert chinese["code"] == english["code"] == "invalid_state" and chinese["booking_status"] == "cancelled"
+    assert chinese["message"] == "该预约已取消，无法取消"
+    assert english["message"] == "This booking's status is “Cancelled”: it cannot be cancelled"

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
+from services.core.errors import fill
 from views.core.i18n import current_lang
 
 WEEKDAYS_ZH = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
@@ -110,8 +111,7 @@ def error_message(message: str, params: dict | None = None) -> str:
     params = dict(params or {})
     if "booking_status" in params:
         params["status_label"] = label(params["booking_status"])
-    text = gettext(message)
-    return text % params if "%(" in text else text
+    return fill(gettext(message), params)
 
 
 def init_app(app: Flask) -> None:
