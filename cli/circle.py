@@ -7,6 +7,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from cli.messages import error_line
 from models import db, utcnow
 from services.circle import circle_import, circle_store
 from services.circle.walk_network import replace_network
@@ -61,7 +62,7 @@ def import_command(kind, path, edges_path, fmt, crs):
             click.echo(f"已导入 / Imported {kind}: {added} added, {updated} updated")
     except DomainError as err:
         db.session.rollback()
-        raise click.ClickException(err.message) from None
+        raise click.ClickException(error_line(err)) from None
     db.session.commit()
 
 
@@ -112,7 +113,7 @@ def settings_command(assignments):
             circle_store.set_parameter(db.session, name.strip(), number)
     except DomainError as err:
         db.session.rollback()
-        raise click.ClickException(err.message) from None
+        raise click.ClickException(error_line(err)) from None
     db.session.commit()
     settings = circle_store.load_settings(db.session)
     for group, speed in settings.speeds.items():

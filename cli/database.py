@@ -7,6 +7,7 @@ from flask.cli import with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import select
 
+from cli.messages import error_line
 from models import User, db, utcnow
 from services.accounts import accounts
 from services.core.centre import current_centre
@@ -64,7 +65,7 @@ def create_user(username, role, password, resident_id, organisation):
     try:
         user = accounts.create_user(db.session, username, password, role, resident_id, organisation)
     except DomainError as err:
-        raise click.ClickException(err.message) from None
+        raise click.ClickException(error_line(err)) from None
     db.session.commit()
     click.echo(f"已创建用户 / Created user {user.username} ({user.role}), id {user.id}")
 

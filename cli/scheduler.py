@@ -20,6 +20,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from cli.messages import error_line
 from models import db, utcnow
 from services.core.clock import parse_instant
 from services.core.errors import DomainError
@@ -129,7 +130,7 @@ def run_jobs(now_text: str | None):
     try:
         now = parse_instant(now_text, "now", settings.tz) if now_text else utcnow()
     except DomainError as err:
-        raise click.BadParameter(err.message, param_hint="--now") from None
+        raise click.BadParameter(error_line(err), param_hint="--now") from None
     done = jobs.run_all(db.session, now, settings)
     for job_id, count in done.items():
         click.echo(f"{job_id}: {count}")
@@ -145,6 +146,6 @@ def set_contact(resident_id: int, channel: str, address: str):
     try:
         outbox.set_contact(db.session, resident_id, channel, address)
     except DomainError as err:
-        raise click.ClickException(err.message) from None
+        raise click.ClickException(error_line(err)) from None
     db.session.commit()
     click.echo(f"已设置 / Set: resident {resident_id} → {channel} {address}")

@@ -1,4 +1,5 @@
 """Private feeds over HTTP: who may make which, tokens, revocation, caching headers, redaction, the window."""
+import re
 from urllib.parse import urlsplit
 
 import icalendar
@@ -6,6 +7,7 @@ import pytest
 
 from models import Booking, CalendarFeed, User, db
 from tests.feed_world import build_world
+from tests.web_login import login
 from tests.world import NOW, database_url
 
 
@@ -247,6 +249,24 @@ def test_a_booking_downloads_as_ics_only_for_those_who_may_see_it(world):
     assert world.client.get(f"/bookings/{booking_id}.ics", headers=world.headers("elder")).status_code == 404
     assert world.client.get(f"/bookings/{booking_id}.ics", headers=world.headers("xinqing")).status_code == 404
     assert world.client.get(f"/bookings/{booking_id}.ics").status_code == 401
+
+
+def test_the_add_to_calendar_download_has_the_same_uid_as_in_the_residents_feed(world):
+    feed_events = events_of(fetch(world, world.new_feed("elder", scope="resident")).data)
+    browser = world.app.test_client()
+    assert login(browser, "13900000002", "password-1").status_code == 302
+    link = re.search(r'href="([^"]+\.ics)"', browser.get("/my").get_data(as_text=True)).group(1)
+    [(download_uid, event)] = events_of(browser.get(link).data).items()
+    assert download_uid in feed_events, "the download would show as a second event next to the feed's"
+    assert feed_events[download_uid]["DTSTART"].dt == event["DTSTART"].dt
+
+
+def test_a_cancelled_booking_is_not_offered_as_a_download(world):
+    cancelled = world.ids["series"][1]
+    answer = world.client.get(f"/bookings/{cancelled}.ics", headers=world.headers("elder"))
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 409 and "BEGIN:VCALENDAR" not in page
+    assert "这个预约已取消，不能再加入日历" in page
 
 
 def test_feeds_work_on_postgresql_too(any_db_url):

@@ -62,13 +62,13 @@ def test_a_full_slot_is_refused_with_alternatives(world):
 
 
 def test_the_ics_download_holds_the_booking(world):
-    response = world.client("resident").get(f"/my/bookings/{world.ids['my_booking']}.ics")
+    response = world.client("resident").get(f"/bookings/{world.ids['my_booking']}.ics")
     assert response.mimetype == "text/calendar"
     body = response.get_data(as_text=True)
     assert "BEGIN:VEVENT" in body and "DTSTART" in body and "绘本馆" in body
 
 
-@pytest.mark.parametrize("path", ["/my/bookings/{their_booking}.ics", "/my/bookings/{their_booking}/cancel",
+@pytest.mark.parametrize("path", ["/bookings/{their_booking}.ics", "/my/bookings/{their_booking}/cancel",
                                   "/my/book?for={other}", "/my/book/{library}?for={other}"])
 def test_another_residents_things_answer_404(world, path):
     response = world.client("resident").get(path.format(**world.ids))

@@ -8,6 +8,7 @@ from werkzeug.security import generate_password_hash
 
 from models import ROLES, ApiToken, Resident, User, UserSetting
 from services.core import errors
+from services.core.errors import N_
 from services.core.transaction import write_transaction
 
 MIN_PASSWORD_LENGTH = 8
@@ -16,16 +17,15 @@ MIN_PASSWORD_LENGTH = 8
 def create_user(session: Session, username: str, password: str, role: str, resident_id: int | None = None,
                 organisation: str | None = None) -> User:
     if role not in ROLES:
-        raise errors.Invalid("role", f"角色必须是 {', '.join(ROLES)} 之一 / role must be one of {', '.join(ROLES)}")
+        raise errors.Invalid("role", N_("角色必须是 %(choices)s 之一"), choices=", ".join(ROLES))
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise errors.Invalid("password", f"密码至少 {MIN_PASSWORD_LENGTH} 位 / password needs {MIN_PASSWORD_LENGTH}+ "
-                                         "characters")
+        raise errors.Invalid("password", N_("密码至少 %(min)s 位"), min=MIN_PASSWORD_LENGTH)
     if role == "resident" and (resident_id is None or session.get(Resident, resident_id) is None):
-        raise errors.Invalid("resident_id", "居民账号需要有效的居民编号 / a resident login needs a valid resident id")
+        raise errors.Invalid("resident_id", N_("居民账号需要有效的居民编号"))
     if role == "operator" and not organisation:
-        raise errors.Invalid("organisation", "运营机构账号需要机构名称 / an operator login needs an organisation")
+        raise errors.Invalid("organisation", N_("运营机构账号需要机构名称"))
     if session.scalar(select(User).where(User.username == username)):
-        raise errors.Invalid("username", "用户名已存在 / that username is taken")
+        raise errors.Invalid("username", N_("用户名已存在"))
     user = User(username=username, password_hash=generate_password_hash(password), role=role,
                 resident_id=resident_id, organisation=organisation)
     session.add(user)

@@ -11,6 +11,7 @@ from models import ActivationCode, Resident, User
 from services.accounts import login_limits, signin
 from services.core import audit, errors
 from services.core.access import Actor, require_staff
+from services.core.errors import N_
 from services.core.transaction import write_transaction
 
 CODE_DIGITS = 8
@@ -39,10 +40,10 @@ def login_for(session: Session, resident: Resident) -> User | None:
 
 def _new_login(session: Session, resident: Resident) -> User:
     if not resident.phone:
-        raise errors.Invalid("phone", "请先登记该居民的手机号 / Record the resident's phone number first")
+        raise errors.Invalid("phone", N_("请先登记该居民的手机号"))
     username = signin.normalise_phone(resident.phone)
     if session.scalar(select(User).where(User.username == username)):
-        raise errors.Invalid("phone", "该手机号已有账号 / This phone number already has a login")
+        raise errors.Invalid("phone", N_("该手机号已有账号"))
     # Nobody knows this password: the account is usable only after activation.
     user = User(username=username, password_hash=generate_password_hash(secrets.token_urlsafe(32)),
                 role="resident", resident_id=resident.id, session_version=1)
@@ -105,8 +106,7 @@ def activate(session: Session, identifier: str, code: str, password: str, confir
     row = _valid_code(session, user, code.replace(" ", ""), now) if user else None
     if row is None:
         login_limits.record_failure(session, keys, now)
-        raise errors.Invalid("code", "手机号或激活码不对，或激活码已过期 / Wrong phone number or code, or the code "
-                                     "has expired")
+        raise errors.Invalid("code", N_("手机号或激活码不对，或激活码已过期"))
     signin.check_new_password(password, confirm)
     row.used_at = now
     signin.set_password(user, password)

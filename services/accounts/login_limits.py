@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from models import LoginFailure
 from services.core import errors
+from services.core.errors import N_
 
 WINDOW = timedelta(minutes=1)
 MAX_FAILURES = 5
@@ -17,7 +18,7 @@ KEEP = timedelta(hours=1)
 
 class TooManyAttempts(errors.DomainError):
     code, status = "rate_limited", 429
-    message = "尝试次数过多，请一分钟后再试 / Too many attempts: please wait a minute and try again"
+    message = N_("尝试次数过多，请一分钟后再试")
 
 
 def keys_for(account: str, ip: str | None) -> list[str]:

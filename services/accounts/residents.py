@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from models import Booking, Building, Resident
 from services.core import audit, errors
 from services.core.access import Actor, may_see_resident, require_staff
+from services.core.errors import N_
 from services.core.transaction import write_transaction
 
 SEARCH_LIMIT = 50
@@ -35,11 +36,11 @@ def register_resident(session: Session, actor: Actor, new: NewResident, today: d
 
 def register(session: Session, new: NewResident, today: date) -> Resident:
     if new.birth_date > today or new.birth_date.year < today.year - 120:
-        raise errors.Invalid("birth_date", "出生日期不合理 / birth_date is not plausible")
+        raise errors.Invalid("birth_date", N_("出生日期不合理"))
     if new.building_id is not None and session.get(Building, new.building_id) is None:
-        raise errors.Invalid("building_id", "找不到该楼栋 / no such building")
+        raise errors.Invalid("building_id", N_("找不到该楼栋"))
     if new.guardian_id is not None and session.get(Resident, new.guardian_id) is None:
-        raise errors.Invalid("guardian_id", "找不到该监护人 / no such guardian")
+        raise errors.Invalid("guardian_id", N_("找不到该监护人"))
     resident = Resident(**new.__dict__)
     session.add(resident)
     session.flush()

@@ -9,6 +9,7 @@ from models import User
 from services.accounts import accounts, signin
 from services.core import errors
 from services.core.access import Actor
+from services.core.errors import N_
 from services.core.transaction import write_transaction
 
 STAFF_ROLES = ("admin", "staff", "operator")
@@ -29,7 +30,7 @@ def create_staff_user(session: Session, actor: Actor, username: str, password: s
     """A new admin, staff or operator login (residents activate theirs with a code from the desk)."""
     _require_admin(actor)
     if role not in STAFF_ROLES:
-        raise errors.Invalid("role", "居民账号请在前台通过激活码开通 / resident logins are opened at the desk")
+        raise errors.Invalid("role", N_("居民账号请在前台通过激活码开通"))
     signin.check_new_password(password, password)
     with write_transaction(session):
         return accounts.create_user(session, username.strip()[:80], password, role,
@@ -41,15 +42,15 @@ def change_role(session: Session, actor: Actor, user_id: int, role: str, organis
     _require_admin(actor)
     organisation = _organisation(organisation)
     if role not in STAFF_ROLES or (role == "operator" and not organisation):
-        raise errors.Invalid("role", "无法修改该账号的角色 / that role cannot be given here")
+        raise errors.Invalid("role", N_("无法修改该账号的角色"))
     if user_id == actor.user_id and role != "admin":
-        raise errors.InvalidState("不能取消自己的管理员身份 / you cannot take away your own admin role")
+        raise errors.InvalidState(N_("不能取消自己的管理员身份"))
     with write_transaction(session):
         user = session.get(User, user_id)
         if user is None:
             raise errors.NotFound()
         if user.role == "resident":
-            raise errors.Invalid("role", "无法修改该账号的角色 / a resident's login keeps its role")
+            raise errors.Invalid("role", N_("无法修改该账号的角色"))
         user.role, user.organisation = role, organisation if role == "operator" else None
         signin.end_sessions(user)  # the old role's cookie must not keep working
     return user

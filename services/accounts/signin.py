@@ -9,6 +9,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from models import Resident, User
 from services.accounts import login_limits
 from services.core import errors
+from services.core.errors import N_
 from services.core.transaction import write_transaction
 
 MIN_PASSWORD, MAX_PASSWORD = 8, 128
@@ -23,7 +24,7 @@ _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 class WrongCredentials(errors.DomainError):
     code, status = "unauthenticated", 401
-    message = "手机号/用户名或密码不对，请再试一次 / Wrong phone number, username or password"
+    message = N_("手机号/用户名或密码不对，请再试一次")
 
 
 def normalise_phone(text: str) -> str:
@@ -72,12 +73,11 @@ def verify(session: Session, identifier: str, password: str, ip: str | None,
 
 def check_new_password(password: str, confirm: str) -> None:
     if password != confirm:
-        raise errors.Invalid("confirm", "两次输入的密码不一样 / The two passwords differ")
+        raise errors.Invalid("confirm", N_("两次输入的密码不一样"))
     if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
-        raise errors.Invalid("password", f"密码需要 {MIN_PASSWORD} 到 {MAX_PASSWORD} 位 / The password needs "
-                                         f"{MIN_PASSWORD} to {MAX_PASSWORD} characters")
+        raise errors.Invalid("password", N_("密码需要 %(min)s 到 %(max)s 位"), min=MIN_PASSWORD, max=MAX_PASSWORD)
     if password.lower() in COMMON_PASSWORDS:
-        raise errors.Invalid("password", "这个密码太常见，请换一个 / This password is too common: choose another")
+        raise errors.Invalid("password", N_("这个密码太常见，请换一个"))
 
 
 def set_password(user: User, password: str) -> None:
@@ -89,7 +89,7 @@ def change_password(session: Session, user_id: int, current: str, password: str,
     """The user's own password change; every other signed-in copy of their session ends."""
     user = session.get(User, user_id)
     if not check_password_hash(user.password_hash, current):
-        raise errors.Invalid("current", "当前密码不对 / The current password is wrong")
+        raise errors.Invalid("current", N_("当前密码不对"))
     check_new_password(password, confirm)
     new_hash = generate_password_hash(password)  # the slow hash before the write lock
     with write_transaction(session):

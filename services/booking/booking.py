@@ -17,6 +17,7 @@ from services.booking import availability, recurrence, rules
 from services.booking.rules import Context, Request
 from services.core import errors
 from services.core.access import Actor, require_booking_for, require_space_manager
+from services.core.errors import N_
 
 CHECK_IN_OPENS = timedelta(hours=1)
 
@@ -35,7 +36,7 @@ def lock_space(session: Session, resource_id: int) -> Resource:
         .with_for_update(of=Resource)
     ).unique().first()
     if resource is None or not resource.active:
-        raise errors.NotFound("找不到该空间 / No such space", field="resource_id")
+        raise errors.NotFound(N_("找不到该空间"), field="resource_id")
     return resource
 
 
@@ -43,14 +44,14 @@ def find_space(session: Session, resource_id: int) -> Resource:
     """The space, read without a lock (to parse a form against it before booking)."""
     resource = session.get(Resource, resource_id)
     if resource is None or not resource.active:
-        raise errors.NotFound("找不到该空间 / No such space", field="resource_id")
+        raise errors.NotFound(N_("找不到该空间"), field="resource_id")
     return resource
 
 
 def find_resident(session: Session, resident_id: int) -> Resident:
     resident = session.get(Resident, resident_id)
     if resident is None:
-        raise errors.NotFound("找不到该居民 / No such resident", field="resident_id")
+        raise errors.NotFound(N_("找不到该居民"), field="resident_id")
     return resident
 
 
@@ -129,9 +130,9 @@ def book_series(session: Session, req: Request, rrule: str, actor: Actor, ctx: C
                 if with_alternatives:
                     offer_alternatives(session, err, ctx)
                 raise
-            result.skipped.append({"start": start, "code": err.code, "message": err.message})
+            result.skipped.append({"start": start, "code": err.code, "message": err.message, "params": err.details})
     if not result.bookings:
-        raise errors.Conflict("所有日期都无法预约 / None of the dates could be booked", skipped=result.skipped)
+        raise errors.Conflict(N_("所有日期都无法预约"), skipped=result.skipped)
     return result
 
 
@@ -152,10 +153,9 @@ def cancel(session: Session, booking: Booking, actor: Actor, now: datetime, reas
             select(Booking).where(Booking.series_id == booking.series_id, Booking.starts_at >= booking.starts_at,
                                   Booking.status == "confirmed").order_by(Booking.starts_at)))
     if booking.status != "confirmed":
-        raise errors.InvalidState(f"该预约状态为 {booking.status}，无法取消 / a {booking.status} booking cannot be "
-                                  "cancelled")
+        raise errors.InvalidState(N_("该预约%(status_label)s，无法取消"), booking_status=booking.status)
     if booking.ends_at <= now and not actor.is_staff:
-        raise errors.InvalidState("已结束的预约无法取消 / a past booking cannot be cancelled")
+        raise errors.InvalidState(N_("已结束的预约无法取消"))
     for target in targets:
         _change_status(target, "cancelled", now)
         target.cancel_reason = reason
@@ -165,11 +165,9 @@ def cancel(session: Session, booking: Booking, actor: Actor, now: datetime, reas
 def check_in(session: Session, booking: Booking, actor: Actor, now: datetime) -> Booking:
     require_space_manager(actor, booking.resource)
     if booking.status not in ("confirmed", "no_show"):  # a late arrival corrects a no-show
-        raise errors.InvalidState(f"该预约状态为 {booking.status}，无法签到 / a {booking.status} booking cannot be "
-                                  "checked in")
+        raise errors.InvalidState(N_("该预约%(status_label)s，无法签到"), booking_status=booking.status)
     if not booking.starts_at - CHECK_IN_OPENS <= now < booking.ends_at:
-        raise errors.InvalidState("只能在预约开始前一小时至结束前签到 / check-in opens an hour before the start "
-                                  "and closes at the end")
+        raise errors.InvalidState(N_("只能在预约开始前一小时至结束前签到"))
     if booking.status == "no_show":  # its seat may have gone to someone else meanwhile
         lock_space(session, booking.resource_id)
         rules.check_room(session, booking.resource, booking.starts_at, booking.ends_at, booking.party_size)
@@ -181,9 +179,8 @@ def check_in(session: Session, booking: Booking, actor: Actor, now: datetime) ->
 def mark_no_show(booking: Booking, actor: Actor, now: datetime) -> Booking:
     require_space_manager(actor, booking.resource)
     if booking.status != "confirmed":
-        raise errors.InvalidState(f"该预约状态为 {booking.status}，无法标记未到 / a {booking.status} booking cannot "
-                                  "be marked no-show")
+        raise errors.InvalidState(N_("该预约%(status_label)s，无法标记未到"), booking_status=booking.status)
     if now < booking.starts_at:
-        raise errors.InvalidState("预约尚未开始 / the booking has not started yet")
+        raise errors.InvalidState(N_("预约尚未开始"))
     _change_status(booking, "no_show", now)
     return booking

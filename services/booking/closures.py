@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 from models import Closure, Resource
 from services.core import errors
 from services.core.access import Actor, require_space_manager, runs_space
+from services.core.errors import N_
 from services.core.transaction import write_transaction
 
 MAX_REASON = 200
@@ -13,10 +14,10 @@ MAX_REASON = 200
 
 def _checked_reason(start: datetime, end: datetime, reason: str | None) -> str:
     if end <= start:
-        raise errors.Invalid("end", "结束时间必须晚于开始时间 / end must be after start")
+        raise errors.Invalid("end", N_("结束时间必须晚于开始时间"))
     reason = (reason or "").strip()
     if not reason:
-        raise errors.Invalid("reason", "请填写原因 / a reason is required")
+        raise errors.Invalid("reason", N_("请填写原因"))
     return reason[:MAX_REASON]
 
 
@@ -38,7 +39,7 @@ def create_closure(session: Session, actor: Actor, resource_id: int | None, star
     with write_transaction(session):
         resource = session.get(Resource, resource_id) if resource_id else None
         if resource_id and resource is None:
-            raise errors.NotFound("找不到该空间 / No such space", field="resource_id")
+            raise errors.NotFound(N_("找不到该空间"), field="resource_id")
         return close(session, actor, resource, start, end, reason)
 
 

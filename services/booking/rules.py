@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from models import ACTIVE_STATUSES, Booking, Centre, Resident, Resource, WaitlistEntry
 from services.booking import occupancy, opening
 from services.core import errors
+from services.core.errors import N_
 
 # Desk staff may enter a walk-in whose session began a little before they reached the desk.
 DESK_GRACE = timedelta(minutes=30)
@@ -26,19 +27,19 @@ class Context:
 
 def check_shape(resource: Resource, start: datetime, end: datetime, party_size: int) -> None:
     if end <= start:
-        raise errors.Invalid("end", "结束时间必须晚于开始时间 / end must be after start")
+        raise errors.Invalid("end", N_("结束时间必须晚于开始时间"))
     minutes = (end - start) / timedelta(minutes=1)
     if minutes < resource.min_duration_minutes:
         raise errors.Invalid(
-            "end", f"至少预约 {resource.min_duration_minutes} 分钟 / book at least {resource.min_duration_minutes} minutes"
+            "end", N_("至少预约 %(minutes)s 分钟"), minutes=resource.min_duration_minutes
         )
     if minutes > resource.max_duration_minutes:
         raise errors.Invalid(
-            "end", f"最多预约 {resource.max_duration_minutes} 分钟 / book at most {resource.max_duration_minutes} minutes"
+            "end", N_("最多预约 %(minutes)s 分钟"), minutes=resource.max_duration_minutes
         )
     if party_size > resource.capacity:
         raise errors.Invalid(
-            "party_size", f"该空间最多容纳 {resource.capacity} 人 / this space holds at most {resource.capacity}"
+            "party_size", N_("该空间最多容纳 %(capacity)s 人"), capacity=resource.capacity
         )
 
 
@@ -60,16 +61,15 @@ def check_timing(resource: Resource, resident: Resident, start: datetime, end: d
     """Minimum notice and booking window bind residents; staff at the desk get a longer window."""
     if ctx.by_staff:
         if end <= ctx.now or start < ctx.now - DESK_GRACE:
-            raise errors.TooSoon("该时段已过 / That time has passed")
+            raise errors.TooSoon(N_("该时段已过"))
     elif start < ctx.now + timedelta(minutes=resource.min_notice_minutes):
         raise errors.TooSoon(
-            f"请至少提前 {resource.min_notice_minutes} 分钟预约 / book at least "
-            f"{resource.min_notice_minutes} minutes ahead",
+            N_("请至少提前 %(min_notice_minutes)s 分钟预约"),
             min_notice_minutes=resource.min_notice_minutes,
         )
     days = window_days(resource, resident, ctx)
     if start > ctx.now + timedelta(days=days):
-        raise errors.TooFar(f"最多可提前 {days} 天预约 / book at most {days} days ahead", window_days=days)
+        raise errors.TooFar(N_("最多可提前 %(window_days)s 天预约"), window_days=days)
 
 
 def check_open(session: Session, resource: Resource, start: datetime, end: datetime, ctx: Context,
@@ -78,11 +78,11 @@ def check_open(session: Session, resource: Resource, start: datetime, end: datet
     local_day = start.astimezone(ctx.tz).date()
     holiday = opening.public_holiday(local_day)
     if holiday and ctx.centre.close_on_public_holidays:
-        raise errors.Closed(f"{holiday}，中心休息 / Closed for a public holiday", reason=holiday)
+        raise errors.Closed(N_("%(reason)s，中心休息"), reason=holiday)
     if closures is None:
         closures = occupancy.closures_between(session, resource, start, end)
     if closures:
-        raise errors.Closed(f"闭馆：{closures[0].reason} / Closed: {closures[0].reason}", reason=closures[0].reason)
+        raise errors.Closed(N_("闭馆：%(reason)s"), reason=closures[0].reason)
     periods = opening.opening_periods(resource, local_day, ctx.centre, ctx.tz)
     if not any(p.start <= start and end <= p.end for p in periods):
         raise errors.OutsideHours(hours=[{"start": p.start, "end": p.end} for p in periods])
@@ -99,7 +99,7 @@ def check_quota(session: Session, resource: Resource, resident: Resident, start:
     held = session.scalar(_count_in_week(WaitlistEntry, WaitlistEntry.status == "offered", resident, resource, week))
     if used + held >= resource.weekly_quota:
         raise errors.QuotaExceeded(
-            f"每人每周最多预约 {resource.weekly_quota} 次 / at most {resource.weekly_quota} bookings a week",
+            N_("每人每周最多预约 %(weekly_quota)s 次"),
             weekly_quota=resource.weekly_quota,
         )
 

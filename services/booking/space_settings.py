@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from models import GROUPS, SPACE_DEFAULTS, OpeningHours, Resource
 from services.core import errors
 from services.core.access import Actor
+from services.core.errors import N_
 from services.core.transaction import write_transaction
 
 # setting: (lowest, highest) an admin may set.
@@ -60,16 +61,16 @@ def check_settings(settings: SpaceSettings) -> None:
         _check_number(name, settings.numbers.get(name))
     low, high = settings.numbers["min_duration_minutes"], settings.numbers["max_duration_minutes"]
     if low > high:
-        raise errors.Invalid("min_duration_minutes", "最短预约不能长于最长预约 / the shortest booking cannot be "
-                                                     "longer than the longest")
+        raise errors.Invalid("min_duration_minutes", N_("最短预约不能长于最长预约"))
     if not low <= settings.numbers["slot_minutes"] <= high:
-        raise errors.Invalid("slot_minutes", "每个时段须在最短与最长预约之间 / a slot must lie between the shortest "
-                                             "and the longest booking")
+        raise errors.Invalid("slot_minutes", N_("每个时段须在最短与最长预约之间"))
     if not set(settings.groups) <= set(GROUPS):
-        raise errors.Invalid("groups", f"groups 只能是 {', '.join(GROUPS)} / groups must be among {', '.join(GROUPS)}")
+        raise errors.Invalid("groups", N_("%(field)s 只能是 %(choices)s 之一"),
+                             choices=", ".join(GROUPS))
     for weekday, opens, closes in settings.hours:
         if not 0 <= weekday <= 6 or closes <= opens:
-            raise errors.Invalid("hours", f"结束须晚于开始 / closing must be after opening: {opens:%H:%M}-{closes:%H:%M}")
+            raise errors.Invalid("hours", N_("结束须晚于开始：%(part)s"),
+                                 part=f"{opens:%H:%M}-{closes:%H:%M}")
 
 
 def _apply(space: Resource, settings: SpaceSettings) -> None:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from models import SERVICE_TYPES, Building, ServicePoint
 from services.circle.geo import haversine_m, to_wgs84
 from services.circle.walk_network import EdgeRow, NodeRow
-from services.core.errors import Invalid
+from services.core.errors import N_, Invalid
 
 Progress = Callable[[int], None]
 
@@ -44,11 +44,11 @@ def _records(text: str, kind: str) -> Iterator[tuple[str, dict, tuple[float, flo
         try:
             features = json.loads(text).get("features", [])
         except (ValueError, AttributeError):
-            raise Invalid("file", "不是有效的 GeoJSON / not a valid GeoJSON FeatureCollection") from None
+            raise Invalid("file", N_("不是有效的 GeoJSON")) from None
         for i, feature in enumerate(features):
             geometry = feature.get("geometry") or {}
             if geometry.get("type") != "Point":
-                raise Invalid(f"feature {i + 1}", "只接受点要素 / only Point features are accepted here")
+                raise Invalid(f"feature {i + 1}", N_("只接受点要素"))
             lon, lat = geometry["coordinates"][:2]
             yield f"feature {i + 1}", feature.get("properties") or {}, (lat, lon)
         return
@@ -60,9 +60,9 @@ def _number(where: str, value, name: str, low: float, high: float) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise Invalid(where, f"{where}: {name} 不是数字 / {name} is not a number") from None
+        raise Invalid(where, N_("%(field)s：%(name)s 不是数字"), name=name) from None
     if not low <= number <= high:
-        raise Invalid(where, f"{where}: {name} 超出范围 / {name} is out of range")
+        raise Invalid(where, N_("%(field)s：%(name)s 超出范围"), name=name)
     return number
 
 
@@ -74,7 +74,7 @@ def _position(where: str, props: dict, point, crs: str) -> tuple[float, float]:
 def _name(where: str, props: dict) -> str:
     name = str(props.get("name") or "").strip()
     if not name or len(name) > 120:
-        raise Invalid(where, f"{where}: 缺少名称或名称过长 / name is missing or too long")
+        raise Invalid(where, N_("%(field)s：缺少名称或名称过长"))
     return name
 
 
@@ -92,8 +92,8 @@ def _types(where: str, raw) -> list[str]:
     types = [str(t).strip() for t in types if str(t).strip()]
     unknown = [t for t in types if t not in SERVICE_TYPES]
     if not types or unknown:
-        raise Invalid(where, f"{where}: 服务类型无效 {unknown or '(空)'} / unknown or missing service_types; "
-                             f"known: {', '.join(SERVICE_TYPES)}")
+        raise Invalid(where, N_("%(field)s：服务类型无效 %(unknown)s；可用：%(known)s"),
+                      unknown=unknown or "-", known=", ".join(SERVICE_TYPES))
     return list(dict.fromkeys(types))
 
 
@@ -103,7 +103,7 @@ def _day(where: str, raw) -> date | None:
     try:
         return date.fromisoformat(str(raw))
     except ValueError:
-        raise Invalid(where, f"{where}: opens_on 需要 YYYY-MM-DD / opens_on must be YYYY-MM-DD") from None
+        raise Invalid(where, N_("%(field)s：opens_on 需要 YYYY-MM-DD")) from None
 
 
 def parse_points(text: str, kind: str, crs: str = "wgs84") -> list[PointRow]:
@@ -152,7 +152,7 @@ def parse_network_csv(nodes_text: str, edges_text: str, crs: str = "wgs84") -> t
     nodes = []
     for where, props, _ in _records(nodes_text, "csv"):
         if not props.get("id"):
-            raise Invalid(where, f"{where}: 缺少节点 id / node id is missing")
+            raise Invalid(where, N_("%(field)s：缺少节点 id"))
         lat, lon = _position(where, props, None, crs)
         nodes.append(NodeRow(props["id"], lat, lon, _flag(props.get("gate")), props.get("name") or None))
     edges = []
@@ -168,7 +168,7 @@ def parse_network_geojson(text: str, crs: str = "wgs84") -> tuple[list[NodeRow],
     try:
         features = json.loads(text).get("features", [])
     except (ValueError, AttributeError):
-        raise Invalid("file", "不是有效的 GeoJSON / not a valid GeoJSON FeatureCollection") from None
+        raise Invalid("file", N_("不是有效的 GeoJSON")) from None
     nodes: dict[str, NodeRow] = {}
     edges: list[EdgeRow] = []
     gates = []
@@ -182,7 +182,7 @@ def parse_network_geojson(text: str, crs: str = "wgs84") -> tuple[list[NodeRow],
             gates.append((f"feature {i + 1}", _key(*coords[:2]), props.get("name")))
     for where, key, name in gates:
         if key not in nodes:
-            raise Invalid(where, f"{where}: 门不在任何路径上 / the gate is not on any path")
+            raise Invalid(where, N_("%(field)s：门不在任何路径上"))
         nodes[key] = NodeRow(key, nodes[key].lat, nodes[key].lon, True, name)
     return list(nodes.values()), edges
 

@@ -9,7 +9,7 @@ from services.circle import circle
 from services.circle.circle import Circle, Place, Point, Settings
 from services.circle.geo import to_wgs84
 from services.circle.walk_network import load_network
-from services.core.errors import Invalid
+from services.core.errors import N_, Invalid
 
 SPEED_GROUPS = ("general", "elderly", "child", "special")
 
@@ -43,10 +43,10 @@ def set_parameter(session: Session, name: str, value: float) -> None:
     known = (kind == "speed" and key in SPEED_GROUPS) or (kind == "target" and key in SERVICE_TYPES) \
         or name == "circuity"
     if not known:
-        raise Invalid("name", f"未知参数 {name} / unknown setting {name}: use speed.<group>, target.<type> or circuity")
+        raise Invalid("name", N_("未知参数 %(name)s：可用 speed.<group>、target.<type> 或 circuity"), name=name)
     low, high = limits[kind]
     if not low <= value <= high:
-        raise Invalid("value", f"{name} 须在 {low} 到 {high} 之间 / {name} must be between {low} and {high}")
+        raise Invalid("value", N_("%(name)s 须在 %(low)s 到 %(high)s 之间"), name=name, low=low, high=high)
     row = session.get(CircleParameter, name) or CircleParameter(name=name)
     row.value = value
     session.add(row)

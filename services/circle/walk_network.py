@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from models import WalkEdge, WalkNode
 from services.circle.geo import LocalFrame, haversine_m
-from services.core.errors import Invalid
+from services.core.errors import N_, Invalid
 
 _SUPER_SOURCE = -1  # a virtual node joined to every service point; real nodes are >= 0
 
@@ -152,11 +152,11 @@ def replace_network(session: Session, nodes: list[NodeRow], edges: list[EdgeRow]
     """Store a new network in place of the old one; returns (nodes, edges) stored."""
     by_ref = {n.ref: n for n in nodes}
     if len(by_ref) != len(nodes):
-        raise Invalid("nodes", "节点编号重复 / duplicate node ids in the network")
+        raise Invalid("nodes", N_("节点编号重复"))
     for i, e in enumerate(edges):
         for ref in (e.from_ref, e.to_ref):
             if ref not in by_ref:
-                raise Invalid(f"edges[{i}]", f"找不到节点 {ref} / edge refers to unknown node {ref}")
+                raise Invalid(f"edges[{i}]", N_("找不到节点 %(node)s"), node=ref)
     session.execute(delete(WalkEdge))
     session.execute(delete(WalkNode))
     for start in range(0, len(nodes), 1000):

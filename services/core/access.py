@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from models import Booking, Resident, Resource, User
 from services.core import errors
+from services.core.errors import N_
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ def require_booking_for(actor: Actor, resident_id: int) -> None:
     """Staff book for anyone; residents for themselves and their wards; operators for no one."""
     if actor.is_staff or resident_id in actor.resident_ids:
         return
-    raise errors.Forbidden("只能为本人或监护的家人预约 / You can only book for yourself or family you look after")
+    raise errors.Forbidden(N_("只能为本人或监护的家人预约"))
 
 
 def require_staff(actor: Actor) -> None:

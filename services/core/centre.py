@@ -9,6 +9,7 @@ from models import Centre
 from services.booking.rules import Context
 from services.core import errors
 from services.core.access import Actor
+from services.core.errors import N_
 from services.core.transaction import write_transaction
 
 STAFF_WINDOW_DAYS = (1, 365)
@@ -35,8 +36,8 @@ def change_settings(session: Session, actor: Actor, close_on_public_holidays: bo
         raise errors.Forbidden()
     low, high = STAFF_WINDOW_DAYS
     if staff_window_days is not None and not low <= staff_window_days <= high:
-        raise errors.Invalid("staff_window_days", f"staff_window_days 应在 {low}–{high} 之间 / staff_window_days "
-                                                  f"must be {low}–{high}")
+        raise errors.Invalid("staff_window_days", N_("%(field)s 应在 %(low)s–%(high)s 之间"),
+                             low=low, high=high)
     with write_transaction(session):
         centre = current_centre(session)
         centre.close_on_public_holidays = close_on_public_holidays

@@ -2,7 +2,7 @@
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from services.core.errors import Invalid
+from services.core.errors import N_, Invalid
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 # Far enough for any birth date or booking; near enough that date arithmetic never overflows.
@@ -12,13 +12,13 @@ MIN_YEAR, MAX_YEAR = 1900, 2200
 def parse_instant(value, field: str, tz: ZoneInfo) -> datetime:
     """ISO 8601 text to an aware UTC datetime; text without an offset is centre-local."""
     if not isinstance(value, str) or len(value) > 40:
-        raise Invalid(field, f"{field} 需要 ISO 8601 时间，如 2026-12-01T09:30 / {field} must be an ISO 8601 time")
+        raise Invalid(field, N_("%(field)s 需要 ISO 8601 时间，如 2026-12-01T09:30"))
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise Invalid(field, f"{field} 不是有效的时间 / {field} is not a valid ISO 8601 time") from None
+        raise Invalid(field, N_("%(field)s 不是有效的时间")) from None
     if not MIN_YEAR <= parsed.year <= MAX_YEAR:
-        raise Invalid(field, f"{field} 的年份不合理 / {field} has an implausible year")
+        raise Invalid(field, N_("%(field)s 的年份不合理"))
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=tz)
     return parsed.astimezone(UTC)
@@ -28,9 +28,9 @@ def parse_day(value, field: str) -> date:
     try:
         day = date.fromisoformat(value)
     except (TypeError, ValueError):
-        raise Invalid(field, f"{field} 需要日期 YYYY-MM-DD / {field} must be a date YYYY-MM-DD") from None
+        raise Invalid(field, N_("%(field)s 需要日期 YYYY-MM-DD")) from None
     if not MIN_YEAR <= day.year <= MAX_YEAR:
-        raise Invalid(field, f"{field} 的年份不合理 / {field} has an implausible year")
+        raise Invalid(field, N_("%(field)s 的年份不合理"))
     return day
 
 

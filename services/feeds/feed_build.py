@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 from models import Booking, CalendarFeed
 from services.core.access import Actor, visible_booking
 from services.core.centre import current_centre
+from services.core.errors import N_, InvalidState
 from services.feeds import feed_programme, feeds, ics
 
 
@@ -24,8 +25,14 @@ def build_feed(session: Session, feed: CalendarFeed, owner: Actor, now: datetime
 
 def booking_download(session: Session, actor: Actor, booking_id: int, tz: ZoneInfo,
                      settings: feeds.FeedSettings) -> tuple[Booking, bytes]:
-    """One booking as an .ics file with a reminder an hour before; redacted like a feed would be."""
+    """One booking as an .ics file with a reminder an hour before; redacted like a feed would be.
+
+    The event is the feed's own (same builder, same UID), so a calendar that has both the download and a
+    subscription shows the booking once. A cancelled booking is not offered: a file would add a dead event.
+    """
     booking = visible_booking(session, actor, booking_id)
+    if booking.status == "cancelled":
+        raise InvalidState(N_("这个预约已取消，不能再加入日历"))
     detail = feeds.detail_for(actor, booking)
     with_name = detail is not ics.Detail.REDACTED
     event = ics.booking_event(ics.BookingView.of(booking), detail, feeds.booking_location(session, booking.resource),

@@ -21,6 +21,7 @@ from models import FEED_SCOPES, Booking, CalendarFeed, Resident, Resource, User
 from services.core import errors
 from services.core.access import Actor, actor_for, may_see_resident, runs_space
 from services.core.centre import current_centre
+from services.core.errors import N_
 from services.core.transaction import write_transaction
 from services.feeds import ics
 from services.feeds.ics import Detail
@@ -62,7 +63,7 @@ def window(now: datetime, tz: ZoneInfo, settings: FeedSettings) -> Window:
 
 def _require_scope_allowed(session: Session, actor: Actor, feed: CalendarFeed) -> None:
     if not scope_allowed(session, actor, feed):
-        raise errors.Forbidden("您不能订阅这个日历 / You may not subscribe to this calendar")
+        raise errors.Forbidden(N_("您不能订阅这个日历"))
 
 
 def create_feed(session: Session, user: User, scope: str, resource_id: int | None = None,
@@ -78,7 +79,7 @@ def create_feed(session: Session, user: User, scope: str, resource_id: int | Non
     elif scope == "operator":
         feed.organisation = organisation if actor.is_staff and organisation else actor.organisation
         if not feed.organisation:
-            raise errors.Invalid("organisation", "需要运营机构名称 / an organisation is required")
+            raise errors.Invalid("organisation", N_("需要运营机构名称"))
     feed.user = user
     _require_scope_allowed(session, actor, feed)
     token = secrets.token_urlsafe(TOKEN_BYTES)
@@ -98,14 +99,13 @@ def make_feed(session: Session, actor: Actor, scope: str, resource_id: int | Non
 
 def _check_scope(scope: str) -> None:
     if scope not in FEED_SCOPES:
-        raise errors.Invalid("scope", f"scope 只能是 {', '.join(FEED_SCOPES)} / scope must be one of "
-                                      f"{', '.join(FEED_SCOPES)}")
+        raise errors.Invalid("scope", N_("scope 只能是 %(choices)s 之一"), choices=", ".join(FEED_SCOPES))
 
 
 def _existing(session: Session, model, object_id: int | None, field: str):
     found = session.get(model, object_id) if object_id else None
     if found is None:
-        raise errors.Invalid(field, f"缺少或找不到 {field} / {field} is missing or unknown")
+        raise errors.Invalid(field, N_("缺少或找不到 %(field)s"))
     return found
 
 

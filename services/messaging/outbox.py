@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from models import Booking, DeliveryAttempt, OutboxMessage, Resident, ResidentContact, Resource
 from services.core import errors
 from services.core.centre import current_centre
+from services.core.errors import N_
 from services.messaging import senders
 from services.routines.scheduler_settings import Settings
 
@@ -84,12 +85,11 @@ def address_for(session: Session, resident: Resident, today: date, settings: Set
 def set_contact(session: Session, resident_id: int, channel: str, address: str) -> ResidentContact:
     """Record how a resident wants to hear from the centre (replacing what was there)."""
     if session.get(Resident, resident_id) is None:
-        raise errors.NotFound("找不到该居民 / No such resident", field="resident_id")
+        raise errors.NotFound(N_("找不到该居民"), field="resident_id")
     if channel not in senders.CHANNELS:
-        raise errors.Invalid("channel", f"channel 只能是 {', '.join(senders.CHANNELS)} / channel must be one of "
-                                        f"{', '.join(senders.CHANNELS)}")
+        raise errors.Invalid("channel", N_("%(field)s 只能是 %(choices)s 之一"), choices=", ".join(senders.CHANNELS))
     if channel == "email" and "@" not in address:
-        raise errors.Invalid("address", "请填写电子邮箱 / an e-mail address is needed")
+        raise errors.Invalid("address", N_("请填写电子邮箱"))
     contact = session.scalar(select(ResidentContact).where(ResidentContact.resident_id == resident_id))
     contact = contact or ResidentContact(resident_id=resident_id)
     contact.channel, contact.address = channel, address.strip()[:200]

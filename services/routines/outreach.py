@@ -16,14 +16,15 @@ from models import CONTACT_METHODS, CONTACT_OUTCOMES, Booking, ContactRecord, Re
 from services.core import audit, errors
 from services.core.access import Actor, require_staff
 from services.core.clock import at_local
+from services.core.errors import N_
 from services.core.transaction import write_transaction
 from services.messaging import outbox
 from services.routines.scheduler_settings import Settings
 
 # "No answer" is an attempt, not a contact: the resident stays on the list.
 COUNTS_AS_CONTACT = ("reached", "needs_help")
-REASONS = {"lives_alone": "独居 / lives alone", "disability": "残疾 / disability",
-           "other_need": "其他需要 / other need", "aged": "80岁以上 / aged 80+"}
+REASONS = {"lives_alone": N_("独居"), "disability": N_("残疾"),
+           "other_need": N_("其他需要"), "aged": N_("80岁以上")}
 
 
 @dataclass(frozen=True)
@@ -98,13 +99,11 @@ def who_to_contact(session: Session, now: datetime, settings: Settings) -> list[
 def record_contact(session: Session, resident_id: int, method: str, outcome: str, user_id: int | None,
                    now: datetime) -> ContactRecord:
     if session.get(Resident, resident_id) is None:
-        raise errors.NotFound("找不到该居民 / No such resident", field="resident_id")
+        raise errors.NotFound(N_("找不到该居民"), field="resident_id")
     if method not in CONTACT_METHODS:
-        raise errors.Invalid("method", f"method 只能是 {', '.join(CONTACT_METHODS)} / method must be one of "
-                                       f"{', '.join(CONTACT_METHODS)}")
+        raise errors.Invalid("method", N_("method 只能是 %(choices)s 之一"), choices=", ".join(CONTACT_METHODS))
     if outcome not in CONTACT_OUTCOMES:
-        raise errors.Invalid("outcome", f"outcome 只能是 {', '.join(CONTACT_OUTCOMES)} / outcome must be one of "
-                                        f"{', '.join(CONTACT_OUTCOMES)}")
+        raise errors.Invalid("outcome", N_("outcome 只能是 %(choices)s 之一"), choices=", ".join(CONTACT_OUTCOMES))
     record = ContactRecord(resident_id=resident_id, method=method, outcome=outcome, at=now, recorded_by_id=user_id)
     session.add(record)
     session.flush()

@@ -4,14 +4,14 @@ from dataclasses import dataclass, field
 from datetime import time, timedelta
 from zoneinfo import ZoneInfo
 
-from services.core.errors import Invalid
+from services.core.errors import N_, Invalid
 
 
 def _clock(value: str, key: str) -> time:
     try:
         return time.fromisoformat(value)
     except (TypeError, ValueError):
-        raise Invalid(key, f"{key} 需要 HH:MM 格式 / {key} must be a time like 18:00") from None
+        raise Invalid(key, N_("%(field)s 需要 HH:MM 格式")) from None
 
 
 def _minutes(config: Mapping, key: str, default: int) -> timedelta:

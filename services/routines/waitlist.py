@@ -16,6 +16,7 @@ from services.booking.rules import Context, Request
 from services.core import errors
 from services.core.access import Actor, require_booking_for
 from services.core.centre import current_centre
+from services.core.errors import N_
 from services.messaging import outbox
 from services.routines.scheduler_settings import Settings
 
@@ -33,11 +34,11 @@ def join(session: Session, req: Request, actor: Actor, ctx: Context) -> Waitlist
     same = (WaitlistEntry.resource_id == req.resource.id, WaitlistEntry.resident_id == req.resident.id,
             WaitlistEntry.starts_at == req.start, WaitlistEntry.status.in_(LIVE))
     if session.scalar(select(WaitlistEntry.id).where(*same)):
-        raise errors.InvalidState("已在候补名单中 / Already on the waitlist for this time")
+        raise errors.InvalidState(N_("已在候补名单中"))
     if session.scalar(select(Booking.id).where(
             Booking.resource_id == req.resource.id, Booking.resident_id == req.resident.id,
             Booking.status.in_(ACTIVE_STATUSES), Booking.starts_at < req.end, Booking.ends_at > req.start)):
-        raise errors.InvalidState("该时段已有预约 / Already booked at this time")
+        raise errors.InvalidState(N_("该时段已有预约"))
     entry = WaitlistEntry(resource_id=req.resource.id, resident_id=req.resident.id, starts_at=req.start,
                           ends_at=req.end, party_size=req.party_size, status="waiting", created_at=ctx.now)
     session.add(entry)
@@ -54,15 +55,14 @@ def _require_full(session: Session, req: Request) -> None:
         WaitlistEntry.resource_id == req.resource.id, WaitlistEntry.status == "waiting",
         WaitlistEntry.starts_at < req.end, WaitlistEntry.ends_at > req.start).limit(1))
     if waiting is None:
-        raise errors.InvalidState("该时段还有空位，请直接预约 / There are places free at this time: book it directly")
+        raise errors.InvalidState(N_("该时段还有空位，请直接预约"))
 
 
 def _require_room_in_line(session: Session, resident_id: int) -> None:
     live = session.scalar(select(func.count(WaitlistEntry.id)).where(
         WaitlistEntry.resident_id == resident_id, WaitlistEntry.status.in_(LIVE)))
     if live >= MAX_LIVE_ENTRIES:
-        raise errors.QuotaExceeded(f"同时最多候补 {MAX_LIVE_ENTRIES} 个时段 / at most {MAX_LIVE_ENTRIES} waitlist "
-                                   "entries at once")
+        raise errors.QuotaExceeded(N_("同时最多候补 %(max)s 个时段"), max=MAX_LIVE_ENTRIES)
 
 
 def hold_deadline(entry: WaitlistEntry, now: datetime, settings: Settings) -> datetime:
@@ -158,7 +158,7 @@ def expire(session: Session, now: datetime) -> int:
 def visible_entry(session: Session, actor: Actor, entry_id: int) -> WaitlistEntry:
     entry = session.get(WaitlistEntry, entry_id)
     if entry is None or not (actor.is_staff or entry.resident_id in actor.resident_ids):
-        raise errors.NotFound("找不到该候补 / No such waitlist entry")
+        raise errors.NotFound(N_("找不到该候补"))
     return entry
 
 
@@ -200,10 +200,10 @@ def decline(session: Session, entry_id: int, actor: Actor, now: datetime, settin
 
 def _closed_message(status: str) -> str:
     return {
-        "waiting": "还没有空位，请等待通知 / No place yet: we will let you know",
-        "offered": "保留时间已过 / The hold has run out",
-        "expired": "保留时间已过 / The hold has run out",
-        "booked": "已经预约成功 / Already booked",
-        "declined": "已放弃 / Already declined",
-        "lapsed": "该时段已过 / That time has passed",
-    }.get(status, f"候补状态为 {status} / The entry is {status}")
+        "waiting": N_("还没有空位，请等待通知"),
+        "offered": N_("保留时间已过"),
+        "expired": N_("保留时间已过"),
+        "booked": N_("已经预约成功"),
+        "declined": N_("已放弃"),
+        "lapsed": N_("该时段已过"),
+    }.get(status, N_("候补已结束"))

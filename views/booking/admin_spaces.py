@@ -9,7 +9,7 @@ from models import GROUPS, Closure, Resource, db
 from services.booking import closures as closures_service
 from services.booking import space_settings
 from services.booking.space_settings import BOUNDS, TEXTS, SpaceSettings
-from services.core.errors import Invalid
+from services.core.errors import N_, Invalid
 from views.core.api_common import now
 from views.core.pages import day_arg, int_arg, local_instant, or_404, page_actor, readable, today
 from views.core.roles import admin_required
@@ -30,7 +30,7 @@ def _number(form, name: str) -> int | None:
     try:
         return int(raw)
     except ValueError:
-        raise Invalid(name, f"{name} 需要整数 / {name} must be a whole number") from None
+        raise Invalid(name, N_("%(field)s 需要整数")) from None
 
 
 def _hours(text: str, weekday: int) -> list[tuple[int, time, time]]:
@@ -40,7 +40,7 @@ def _hours(text: str, weekday: int) -> list[tuple[int, time, time]]:
         try:
             opens, closes = (time.fromisoformat(t.strip()) for t in part.replace("–", "-").split("-"))
         except ValueError:
-            raise Invalid("hours", f"开放时间格式应为 08:00-12:00 / hours look like 08:00-12:00: {part}") from None
+            raise Invalid("hours", N_("开放时间格式应为 08:00-12:00：%(part)s"), part=part) from None
         periods.append((weekday, opens, closes))
     return periods
 

@@ -6,9 +6,10 @@ from services.booking import use_cases
 from services.booking.use_cases import BookingInput
 from services.core import access
 from services.core.clock import parse_instant
-from services.core.errors import Invalid
+from services.core.errors import N_, Invalid
 from views.core.api_common import booking_json, current_actor, iso, now
 from views.core.api_input import bool_field, centre_tz, instant_field, int_field, json_body, query_int, text_field
+from views.core.formatting import error_message
 
 bp = Blueprint("api_bookings", __name__, url_prefix="/api/v1")
 MAX_PARTY = 500
@@ -26,7 +27,7 @@ def _booking_input(data: dict, actor: access.Actor) -> BookingInput:
 def _channel(data: dict, actor: access.Actor) -> str:
     channel = text_field(data, "channel", max_length=20) or ("desk" if actor.is_staff else "online")
     if channel not in CHANNELS:
-        raise Invalid("channel", f"channel 只能是 {', '.join(CHANNELS)} / channel must be one of {', '.join(CHANNELS)}")
+        raise Invalid("channel", N_("%(field)s 只能是 %(choices)s 之一"), choices=", ".join(CHANNELS))
     return channel
 
 
@@ -42,7 +43,8 @@ def create_booking():
         return jsonify(booking_json(made.bookings[0])), 201
     made = use_cases.book_series(db.session, actor, wanted, rrule, now(), centre_tz(), skip_conflicts=skip)
     return jsonify({"series_id": made.series.id, "bookings": [booking_json(b) for b in made.bookings],
-                    "skipped": [{"start": iso(s["start"]), "code": s["code"], "message": s["message"]}
+                    "skipped": [{"start": iso(s["start"]), "code": s["code"],
+                                 "message": error_message(s["message"], s["params"])}
                                 for s in made.skipped]}), 201
 
 
@@ -53,8 +55,7 @@ def _instant_arg(name: str):
 def _status_arg() -> str | None:
     status = request.args.get("status") or None
     if status is not None and status not in STATUSES:
-        raise Invalid("status", f"status 只能是 {', '.join(STATUSES)} / status must be one of "
-                                f"{', '.join(STATUSES)}", status=400)
+        raise Invalid("status", N_("%(field)s 只能是 %(choices)s 之一"), status=400, choices=", ".join(STATUSES))
     return status
 
 
@@ -76,7 +77,7 @@ def _optional_body() -> dict:
     """Lifecycle actions take an optional JSON object ({reason?}); anything else is a 400."""
     data = request.get_json(silent=True) if request.content_length else {}
     if not isinstance(data, dict):
-        raise Invalid("body", "请求体必须是 JSON 对象 / the body must be a JSON object", status=400)
+        raise Invalid("body", N_("请求体必须是 JSON 对象"), status=400)
     return data
 
 
@@ -86,7 +87,7 @@ def cancel_booking(booking_id: int):
     data = _optional_body()
     scope = data.get("scope", "occurrence")
     if scope not in ("occurrence", "following"):
-        raise Invalid("scope", "scope 只能是 occurrence 或 following / scope must be occurrence or following")
+        raise Invalid("scope", N_("scope 只能是 occurrence 或 following"))
     target = use_cases.cancel(db.session, actor, booking_id, now(), text_field(data, "reason"),
                               following=scope == "following")
     return jsonify(booking_json(target))

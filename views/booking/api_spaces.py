@@ -8,7 +8,7 @@ from services.accounts import residents
 from services.booking import availability, closures
 from services.core import access
 from services.core.clock import parse_day
-from services.core.errors import Invalid, NotFound
+from services.core.errors import N_, Invalid, NotFound
 from views.core.api_common import current_actor, iso, now, resident_json, resource_json, rule_context
 from views.core.api_input import bool_field, centre_tz, day_field, instant_field, int_field, json_body, text_field
 
@@ -33,7 +33,7 @@ def resource_availability(resource_id: int):
     actor = current_actor()
     resource = db.session.get(Resource, resource_id, options=[joinedload(Resource.hours)])
     if resource is None or not resource.active:
-        raise NotFound("找不到该空间 / No such space")
+        raise NotFound(N_("找不到该空间"))
     ctx = rule_context(actor)
     day = parse_day(request.args["date"], "date") if request.args.get("date") else now().astimezone(centre_tz()).date()
     slots = availability.day_slots(db.session, resource, day, ctx)
@@ -47,7 +47,7 @@ def list_residents():
     access.require_staff(actor)
     q = request.args.get("q")
     if q is not None and len(q) > 100:
-        raise Invalid("q", "搜索词太长 / the search text is too long", status=400)
+        raise Invalid("q", N_("搜索词太长"), status=400)
     today = now().astimezone(centre_tz()).date()
     return jsonify([resident_json(r, today) for r in residents.search_residents(db.session, actor, q, now())])
 

@@ -1,12 +1,14 @@
 """The day board's table, rendered once per change and reused by later requests in this worker.
 
-The key holds a fingerprint of everything the table shows (services.dayboard.stamp), the reader's language
-and, for today, the current minute (slots turn "past" as time goes by), so a cached table is never stale.
+The key holds a fingerprint of everything the table shows (services.booking.dayboard.stamp), the reader's
+language and, for today, the current minute (slots turn "past" as time goes by), so a cached table is never
+stale and never in another reader's language. Each app keeps its own tables (a process may hold several apps).
 """
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date
 
+from flask import current_app
 from markupsafe import Markup
 
 from models import db
@@ -16,18 +18,18 @@ from views.core.api_input import centre_tz
 from views.core.i18n import current_lang
 
 MAX_ENTRIES = 64
-_tables: OrderedDict[tuple, Markup] = OrderedDict()
 
 
 def board_table(day: date, today: date, render: Callable[[], str]) -> Markup:
+    tables: OrderedDict[tuple, Markup] = current_app.extensions.setdefault("board_tables", OrderedDict())
     minute = now().replace(second=0, microsecond=0) if day == today else None
     key = (day, current_lang(), minute, dayboard.stamp(db.session, day, centre_tz()))
-    table = _tables.get(key)
+    table = tables.get(key)
     if table is None:
         table = Markup(render())
-        _tables[key] = table
-        while len(_tables) > MAX_ENTRIES:
-            _tables.popitem(last=False)
+        tables[key] = table
+        while len(tables) > MAX_ENTRIES:
+            tables.popitem(last=False)
     else:
-        _tables.move_to_end(key)
+        tables.move_to_end(key)
     return table

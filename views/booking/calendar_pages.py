@@ -2,6 +2,7 @@
 from datetime import date, timedelta
 
 from flask import Blueprint, abort, render_template, request
+from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
 
@@ -18,7 +19,7 @@ VIEWS = ("week", "month")
 def _view() -> str:
     view = request.args.get("view", "week")
     if view not in VIEWS:
-        abort(400, description="view 只能是 week 或 month / view must be week or month")
+        abort(400, description=_("view 只能是 week 或 month"))
     return view
 
 

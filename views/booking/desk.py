@@ -3,13 +3,13 @@ from datetime import timedelta
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext
+from flask_babel import lazy_gettext, ngettext
 
 from models import Resource, db
 from services.accounts import residents
 from services.booking import booking, dayboard, use_cases
 from services.booking.use_cases import BookingInput
-from services.core.errors import DomainError, Invalid, NotFound, RuleViolation
+from services.core.errors import N_, DomainError, Invalid, NotFound, RuleViolation
 from views.booking.board_cache import board_table
 from views.core.api_common import now
 from views.core.api_input import centre_tz
@@ -79,7 +79,7 @@ def _booking_input(form: dict) -> BookingInput:
     start = local_instant(day_arg(), form["start"])
     minutes = form["minutes"] or space.slot_minutes
     if minutes > MAX_MINUTES:
-        raise Invalid("minutes", "一次最多预约 24 小时 / at most 24 hours at a time")
+        raise Invalid("minutes", N_("一次最多预约 24 小时"))
     return BookingInput(space.id, form["resident_id"] or 0, start, start + timedelta(minutes=minutes),
                         form["party_size"], form["channel"], form["note"] or None)
 
@@ -99,9 +99,9 @@ def book_post():
     except DomainError as err:
         return _render_form(form, err, 409 if isinstance(err, RuleViolation) else err.status)
     name = booking.find_resident(db.session, wanted.resident_id).name
-    flash(_("已为 %(name)s 预约 %(count)d 次", name=name, count=len(made.bookings)), "ok")
+    flash(ngettext("已为 %(name)s 预约 %(num)d 次", "已为 %(name)s 预约 %(num)d 次", len(made.bookings), name=name), "ok")
     if made.skipped:
-        flash(_("有 %(count)d 个日期无法预约，已跳过", count=len(made.skipped)), "error")
+        flash(ngettext("有 %(num)d 个日期无法预约，已跳过", "有 %(num)d 个日期无法预约，已跳过", len(made.skipped)), "error")
     return redirect(url_for("desk.board", date=wanted.start.astimezone(centre_tz()).date().isoformat()))
 
 

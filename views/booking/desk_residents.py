@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from models import Building, Resident, db
 from services.accounts import activation, residents
-from services.core.errors import DomainError, Invalid
+from services.core.errors import N_, DomainError, Invalid
 from views.core.api_common import now
 from views.core.pages import or_404, page_actor, readable, today
 from views.core.roles import staff_required
@@ -38,12 +38,12 @@ def _new_from_form(form) -> residents.NewResident:
     try:
         born = date.fromisoformat(form.get("birth_date", ""))
     except ValueError:
-        raise Invalid("birth_date", "请填写出生日期 / Enter the date of birth") from None
+        raise Invalid("birth_date", N_("请填写出生日期")) from None
     building = form.get("building_id", "")
     guardian = form.get("guardian_id", "")
     name = (form.get("name") or "").strip()
     if not name or len(name) > 80:
-        raise Invalid("name", "请填写姓名 / Enter the name")
+        raise Invalid("name", N_("请填写姓名"))
     return residents.NewResident(
         name=name, birth_date=born, phone=(form.get("phone") or "").strip()[:32] or None,
         building_id=int(building) if building.isdigit() else None,

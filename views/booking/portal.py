@@ -1,7 +1,7 @@
 """Residents: book a space for themselves or someone they look after, see and cancel their bookings."""
 from datetime import timedelta
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -10,7 +10,6 @@ from services.booking import availability, rules, use_cases
 from services.booking.use_cases import BookingInput
 from services.core import access
 from services.core.errors import DomainError, NotFound
-from views.booking.portal_calendar import booking_ics
 from views.core.api_common import now
 from views.core.api_input import centre_tz
 from views.core.formatting import long_datetime, space_name
@@ -135,13 +134,3 @@ def cancel_post(booking_id: int):
         return redirect(url_for("portal.index"))
     flash(_("已取消预约"), "ok")
     return redirect(url_for("portal.index"))
-
-
-@bp.get("/bookings/<int:booking_id>.ics")
-@resident_required
-def download(booking_id: int):
-    target = _own_booking(booking_id)
-    body = booking_ics(target, request.host)
-    return Response(body, mimetype="text/calendar",
-                    headers={"Content-Disposition": f'attachment; filename="booking-{target.id}.ics"'})
-

@@ -14,7 +14,7 @@ from services.circle import circle_store, circle_use_cases
 from services.circle.geo import CRS_NAMES
 from services.core import access
 from services.core.clock import parse_day
-from services.core.errors import Invalid
+from services.core.errors import N_, Invalid
 from views.core.api_common import current_actor, now
 from views.core.api_input import centre_tz, day_field, int_field, json_body, text_field
 
@@ -24,29 +24,29 @@ bp = Blueprint("api_circle", __name__, url_prefix="/api/v1")
 def number_field(data: dict, name: str, low: float, high: float) -> float:
     value = data.get(name)
     if value is None:
-        raise Invalid(name, f"缺少 {name} / {name} is required")
+        raise Invalid(name, N_("缺少 %(field)s"))
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise Invalid(name, f"{name} 必须是数字 / {name} must be a number")
+        raise Invalid(name, N_("%(field)s 必须是数字"))
     if not low <= value <= high:
-        raise Invalid(name, f"{name} 必须在 {low} 到 {high} 之间 / {name} must be between {low} and {high}")
+        raise Invalid(name, N_("%(field)s 必须在 %(low)s 到 %(high)s 之间"), low=low, high=high)
     return float(value)
 
 
 def crs_field(data: dict) -> str:
     crs = data.get("crs", "wgs84")
     if crs not in CRS_NAMES:
-        raise Invalid("crs", "crs 只能是 wgs84 或 gcj02 / crs must be wgs84 or gcj02")
+        raise Invalid("crs", N_("crs 只能是 wgs84 或 gcj02"))
     return crs
 
 
 def types_field(data: dict) -> list[str]:
     types = data.get("service_types")
     if not isinstance(types, list) or not types or not all(isinstance(t, str) for t in types):
-        raise Invalid("service_types", "service_types 必须是服务类型列表 / service_types must be a list of types")
+        raise Invalid("service_types", N_("service_types 必须是服务类型列表"))
     unknown = [t for t in types if t not in SERVICE_TYPES]
     if unknown:
-        raise Invalid("service_types", f"未知服务类型 {unknown[0]} / unknown service type {unknown[0]}; "
-                                       f"known: {', '.join(SERVICE_TYPES)}")
+        raise Invalid("service_types", N_("未知服务类型 %(unknown)s；可用：%(known)s"), unknown=unknown[0],
+                      known=", ".join(SERVICE_TYPES))
     return list(dict.fromkeys(types))
 
 

@@ -1,6 +1,8 @@
 """The community map as SVG shapes drawn from the coordinates: no tile server, so it works offline."""
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+
 from services.circle.circle import Circle, frame_for
 
 WIDTH, HEIGHT, PAD = 900, 640, 40
@@ -37,9 +39,10 @@ def _building_marks(circle: Circle, group: str, service_type: str, to_svg) -> li
         minutes = circle.minutes(i, service_type, speed)
         members = place.count(group)
         status = "empty" if not members else "covered" if circle.covered(i, service_type, group) else "gap"
-        walk = "无法到达 / unreachable" if minutes is None else f"{minutes:.1f} 分钟 / min"
+        walk = _("无法到达") if minutes is None else _("%(minutes).1f 分钟", minutes=minutes)
         marks.append(Mark(*to_svg(place.lat, place.lon),
-                          f"{place.name}: {walk}（目标 / target {target:g}）· {members} 人 / residents", status))
+                          _("%(name)s：%(walk)s（目标 %(target)s 分钟）· %(count)d 人", name=place.name, walk=walk,
+                            target=format(target, "g"), count=members), status))
     return marks
 
 
@@ -76,4 +79,4 @@ def _paths(circle: Circle, to_svg) -> list[tuple[float, float, float, float]]:
 def _gates(circle: Circle, to_svg) -> list[Mark]:
     if circle.network is None:
         return []
-    return [Mark(*to_svg(lat, lon), name or "门 / gate") for lat, lon, name in circle.network.gates]
+    return [Mark(*to_svg(lat, lon), name or _("门")) for lat, lon, name in circle.network.gates]

@@ -6,6 +6,8 @@ import csv
 import io
 
 from flask import Blueprint, Flask, Response, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from models import SERVICE_TYPES, ServicePoint, db
 from services.circle import circle_store, circle_usage, circle_use_cases
@@ -20,13 +22,13 @@ from views.core.roles import staff_required
 bp = Blueprint("circle", __name__, url_prefix="/circle")
 
 TYPE_LABELS = {
-    "elderly_care": "养老服务 / Elderly care", "meal": "助餐 / Meals", "health": "卫生服务 / Health",
-    "nursery": "托育 / Nursery (0–3)", "kindergarten": "幼儿园 / Kindergarten",
-    "primary_school": "小学 / Primary school", "supermarket": "超市 / Supermarket", "pharmacy": "药店 / Pharmacy",
-    "park": "公园 / Park", "community_service": "社区服务 / Community services", "bus_stop": "公交站 / Bus stop",
+    "elderly_care": _l("养老服务"), "meal": _l("助餐"), "health": _l("卫生服务"),
+    "nursery": _l("托育"), "kindergarten": _l("幼儿园"),
+    "primary_school": _l("小学"), "supermarket": _l("超市"), "pharmacy": _l("药店"),
+    "park": _l("公园"), "community_service": _l("社区服务"), "bus_stop": _l("公交站"),
 }
-GROUP_LABELS = {"elderly": "老年人 / Elderly", "child": "儿童 / Children", "special": "特殊群体 / Special needs",
-                "all": "全体居民 / All residents"}
+GROUP_LABELS = {"elderly": _l("老年人"), "child": _l("儿童"), "special": _l("特殊群体"),
+                "all": _l("全体居民")}
 
 
 def init_app(app: Flask) -> None:
@@ -41,7 +43,7 @@ def _day():
 def _choice(name: str, allowed, default: str) -> str:
     value = request.args.get(name) or default
     if value not in allowed:
-        abort(400, description=f"{name} 无效 / unknown {name}: {value}")
+        abort(400, description=_("%(name)s 无效：%(value)s", name=name, value=value))
     return value
 
 
@@ -87,7 +89,7 @@ def gaps():
     day = _day()
     service_type = request.args.get("type") or ""
     if service_type and service_type not in SERVICE_TYPES:
-        abort(400, description="type 无效 / unknown type")
+        abort(400, description=_("type 无效"))
     result = circle_store.circle_on(db.session, day)
     rows = [g for g in result.gaps if not service_type or g["service_type"] == service_type]
     return render_template("circle/gaps.html", day=day, rows=rows[:300], total=len(rows), result=result,

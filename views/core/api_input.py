@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app, request
 
 from services.core.clock import parse_day, parse_instant
-from services.core.errors import Invalid
+from services.core.errors import N_, Invalid
 
 MAX_TEXT = 500
 MAX_ID = 2**62
@@ -18,7 +18,7 @@ def centre_tz() -> ZoneInfo:
 def json_body() -> dict:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        raise Invalid("body", "请求体必须是 JSON 对象 / the body must be a JSON object", status=400)
+        raise Invalid("body", N_("请求体必须是 JSON 对象"), status=400)
     return data
 
 
@@ -27,12 +27,12 @@ def int_field(data: dict, name: str, required: bool = True, low: int = 1, high: 
     value = data.get(name)
     if value is None:
         if required:
-            raise Invalid(name, f"缺少 {name} / {name} is required")
+            raise Invalid(name, N_("缺少 %(field)s"))
         return default
     if isinstance(value, bool) or not isinstance(value, int):
-        raise Invalid(name, f"{name} 必须是整数 / {name} must be a whole number")
+        raise Invalid(name, N_("%(field)s 必须是整数"))
     if not low <= value <= high:
-        raise Invalid(name, f"{name} 必须在 {low} 到 {high} 之间 / {name} must be between {low} and {high}")
+        raise Invalid(name, N_("%(field)s 必须在 %(low)s 到 %(high)s 之间"), low=low, high=high)
     return value
 
 
@@ -40,26 +40,26 @@ def text_field(data: dict, name: str, required: bool = False, max_length: int = 
     value = data.get(name)
     if value is None or (value == "" and not required):
         if required:
-            raise Invalid(name, f"缺少 {name} / {name} is required")
+            raise Invalid(name, N_("缺少 %(field)s"))
         return None
     if not isinstance(value, str) or not value.strip():
-        raise Invalid(name, f"{name} 必须是文字 / {name} must be text")
+        raise Invalid(name, N_("%(field)s 必须是文字"))
     if len(value) > max_length:
-        raise Invalid(name, f"{name} 最长 {max_length} 字 / {name} is longer than {max_length} characters")
+        raise Invalid(name, N_("%(field)s 最长 %(max)s 字"), max=max_length)
     return value.strip()
 
 
 def bool_field(data: dict, name: str, default: bool = False) -> bool:
     value = data.get(name, default)
     if not isinstance(value, bool):
-        raise Invalid(name, f"{name} 必须是 true 或 false / {name} must be true or false")
+        raise Invalid(name, N_("%(field)s 必须是 true 或 false"))
     return value
 
 
 def instant_field(data: dict, name: str, required: bool = True) -> datetime | None:
     if data.get(name) is None:
         if required:
-            raise Invalid(name, f"缺少 {name} / {name} is required")
+            raise Invalid(name, N_("缺少 %(field)s"))
         return None
     return parse_instant(data[name], name, centre_tz())
 
@@ -67,7 +67,7 @@ def instant_field(data: dict, name: str, required: bool = True) -> datetime | No
 def day_field(data: dict, name: str, required: bool = True) -> date | None:
     if data.get(name) in (None, ""):
         if required:
-            raise Invalid(name, f"缺少 {name} / {name} is required")
+            raise Invalid(name, N_("缺少 %(field)s"))
         return None
     return parse_day(data[name], name)
 
@@ -77,5 +77,5 @@ def query_int(name: str) -> int | None:
     if raw in (None, ""):
         return None
     if not raw.isdigit() or len(raw) > 18:
-        raise Invalid(name, f"{name} 必须是正整数 / {name} must be a positive whole number", status=400)
+        raise Invalid(name, N_("%(field)s 必须是正整数"), status=400)
     return int(raw)

@@ -9,6 +9,7 @@ import hmac
 import secrets
 
 from flask import Flask, abort, request, session
+from flask_babel import gettext as _
 from flask_login import current_user
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
@@ -55,6 +56,5 @@ def init_app(app: Flask) -> None:
             return None
         expected = session.get(SESSION_KEY, "")
         if not expected or not hmac.compare_digest(expected, _sent_token()):
-            abort(400, description="页面已失效，请返回后刷新再提交 / This form has expired: go back, reload and "
-                                   "send it again (CSRF check failed)")
+            abort(400, description=_("页面已失效，请返回后刷新再提交"))
         return None

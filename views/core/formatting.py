@@ -3,9 +3,12 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from jinja2 import pass_context
 from markupsafe import Markup, escape
 
+from services.core.errors import fill
 from views.core.i18n import current_lang
 
 WEEKDAYS_ZH = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
@@ -24,6 +27,13 @@ def long_date(day: date | datetime) -> str:
     if current_lang() == "en":
         return f"{WEEKDAYS_EN[day.weekday()]} {day.day} {MONTHS_EN[day.month - 1]} {day.year}"
     return f"{day.year}年{day.month}月{day.day}日 {WEEKDAYS_ZH[day.weekday()]}"
+
+
+def month_title(day: date) -> str:
+    """2026年11月, or November 2026."""
+    if current_lang() == "en":
+        return f"{MONTHS_EN[day.month - 1]} {day.year}"
+    return f"{day.year}年{day.month}月"
 
 
 def short_date(day: date):
@@ -66,6 +76,14 @@ def label(code: str | None) -> str:
     return str(LABELS.get(code, code or ""))
 
 
+@pass_context
+def label_filter(_context, code: str | None) -> str:
+    """`{{ "confirmed"|label }}` in a template. Taking the context stops Jinja from folding a constant
+    argument at compile time, which would bake the first reader's language into the compiled template
+    for the life of the worker (the day board's status words flipped between languages that way)."""
+    return label(code)
+
+
 def masked(name: str) -> str:
     """周丽娟 → 周*娟: enough for the desk to recognise, not for a passer-by (PIPL art. 51)."""
     if len(name) <= 1:
@@ -86,16 +104,18 @@ def local_hour(instant: datetime) -> int:
     return local(instant).hour
 
 
-def error_text(message: str | None) -> str:
-    """A "中文 / English" message in the reader's language; Werkzeug's English-only texts only in English."""
-    zh, sep, en = (message or "").partition(" / ")
-    if sep:
-        return en if current_lang() == "en" else zh
-    return "" if current_lang() != "en" and zh.isascii() else zh
+def error_message(message: str, params: dict | None = None) -> str:
+    """A domain message (a catalogue msgid and its parameters) in the reader's language.
+
+    A booking's status among the parameters also reads as its label (`status_label`)."""
+    params = dict(params or {})
+    if "booking_status" in params:
+        params["status_label"] = label(params["booking_status"])
+    return fill(gettext(message), params)
 
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(long_date=long_date, clock=clock, long_datetime=long_datetime,
-                                 space_name=space_name, label=label, masked=masked,
+                                 space_name=space_name, label=label_filter, masked=masked,
                                  iso_day=iso_day, iso_local=iso_local, short_date=short_date)
-    app.jinja_env.globals.update(time_range=time_range, local_hour=local_hour, error_text=error_text)
+    app.jinja_env.globals.update(time_range=time_range, local_hour=local_hour, month_title=month_title)

@@ -17,7 +17,9 @@ def chosen_language() -> str | None:
 
 
 def select_locale() -> str:
-    choice = chosen_language()
+    """Pages: the reader's choice, else the browser's. The JSON API: the request's Accept-Language only,
+    so a script gets the language it asks for whichever account it uses."""
+    choice = None if request and request.path.startswith("/api/") else chosen_language()
     if choice in LANGUAGES:
         return choice
     best = request.accept_languages.best_match(["zh_CN", "zh", "en"]) if request else None

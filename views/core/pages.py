@@ -10,7 +10,7 @@ from services.core.access import Actor, actor_for
 from services.core.errors import DomainError, NotFound
 from views.core.api_common import now, rule_context
 from views.core.api_input import centre_tz
-from views.core.i18n import current_lang
+from views.core.formatting import error_message
 
 MAX_DAYS_AWAY = 400
 
@@ -67,9 +67,8 @@ def instant_arg(name: str) -> datetime:
 
 
 def readable(err: DomainError) -> str:
-    """The error's message in the reader's language (domain messages are "中文 / English")."""
-    zh, sep, en = err.message.partition(" / ")
-    return en if sep and current_lang() == "en" else zh
+    """The error's message in the reader's language, for a page or a flash."""
+    return error_message(err.message, err.details)
 
 
 def or_404(found):

@@ -1,5 +1,6 @@
 """Pages to make, list and revoke one's calendar feeds. The URL is shown once, right after making it."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
 
@@ -64,6 +65,6 @@ def create():
 @login_required
 def revoke_page(feed_id: int):
     revoke(feed_id)
-    flash("已停用，旧链接从现在起无法访问 / Revoked: the old link stops working now", "success")
+    flash(_("已停用，旧链接从现在起无法访问"), "success")
     return redirect(url_for("feed_pages.index"))
 

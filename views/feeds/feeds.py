@@ -3,6 +3,7 @@ import hashlib
 import time
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from flask_babel import gettext as _
 
 from models import CalendarFeed, db
 from services.feeds import feed_build, feeds
@@ -54,10 +55,10 @@ def calendar_feed(token: str):
     if feed_id is None:
         feed_id = feed_http.token_lookup(current_app)(token)
         if feed_id is None:
-            return _plain(404, "找不到该日历 / No such calendar")
+            return _plain(404, _("找不到该日历"))
         limiter = current_app.extensions["feed_limiter"]
         if not limiter.allow(feed_id):
-            return _plain(429, "请求太频繁，请稍后再试 / Too many requests, try again later",
+            return _plain(429, _("请求太频繁，请稍后再试"),
                           **{"Retry-After": str(limiter.retry_after(feed_id))})
     day = feed_http.feed_day(current_app)
     cache = current_app.extensions["feed_cache"]
@@ -65,7 +66,7 @@ def calendar_feed(token: str):
     if entry is None:
         entry = _build(feed_id, day)
         if entry is None:
-            return _plain(404, "找不到该日历 / No such calendar")
+            return _plain(404, _("找不到该日历"))
         cache.put(feed_id, entry)
     headers = {"ETag": f'"{entry.etag}"', **dict(feed_http.FEED_HEADERS)}
     if request.if_none_match.contains_weak(entry.etag):

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from models import MESSAGE_STATUSES, DeliveryAttempt, OutboxMessage, db
 from services.core.access import require_staff
-from services.core.errors import Forbidden, Invalid
+from services.core.errors import N_, Forbidden, Invalid
 from views.core.api_common import current_actor, iso
 from views.core.api_input import query_int
 
@@ -26,7 +26,7 @@ def list_outbox():
     actor = current_actor()
     require_staff(actor)
     if actor.role != "admin":
-        raise Forbidden("只有管理员可以查看消息记录 / Only administrators can read the outbox")
+        raise Forbidden(N_("只有管理员可以查看消息记录"))
     stmt = select(OutboxMessage)
     for name, column in (("booking_id", OutboxMessage.booking_id), ("resident_id", OutboxMessage.resident_id)):
         value = query_int(name)
@@ -36,8 +36,7 @@ def list_outbox():
         if request.args.get(name):
             stmt = stmt.where(column == request.args[name])
     if request.args.get("status") and request.args["status"] not in MESSAGE_STATUSES:
-        raise Invalid("status", f"status 只能是 {', '.join(MESSAGE_STATUSES)} / status must be one of "
-                                f"{', '.join(MESSAGE_STATUSES)}", status=400)
+        raise Invalid("status", N_("%(field)s 只能是 %(choices)s 之一"), status=400, choices=", ".join(MESSAGE_STATUSES))
     messages = db.session.scalars(stmt.order_by(OutboxMessage.id).limit(LIST_LIMIT)).all()
     attempts: dict[int, list[DeliveryAttempt]] = {}
     if messages:

@@ -1,5 +1,7 @@
 """一人不落下: the desk's list of residents to call or visit, its CSV, contacts, repeated no-show flags."""
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from models import CONTACT_METHODS, CONTACT_OUTCOMES, Resident, db
 from services.core.errors import DomainError
@@ -10,10 +12,10 @@ from views.core.pages import int_arg, page_actor, readable
 from views.core.roles import staff_required
 
 bp = Blueprint("outreach_pages", __name__)
-METHODS = {"phone": "电话 / phone", "visit": "上门 / visit", "at_centre": "来中心 / at the centre",
-           "other": "其他 / other"}
-OUTCOMES = {"reached": "联系上了 / reached", "no_answer": "没联系上 / no answer",
-            "needs_help": "需要帮助 / needs help"}
+METHODS = {"phone": _l("电话"), "visit": _l("上门"), "at_centre": _l("来中心"),
+           "other": _l("其他")}
+OUTCOMES = {"reached": _l("联系上了"), "no_answer": _l("没联系上"),
+            "needs_help": _l("需要帮助")}
 assert set(METHODS) == set(CONTACT_METHODS) and set(OUTCOMES) == set(CONTACT_OUTCOMES)
 
 
@@ -50,7 +52,7 @@ def record_contact():
     except DomainError as err:
         flash(readable(err), "error")
         return redirect(url_for("outreach_pages.index")), 303
-    flash("已记录联系 / Contact recorded", "ok")
+    flash(_("已记录联系"), "ok")
     return redirect(url_for("outreach_pages.index"), 303)
 
 
@@ -58,5 +60,5 @@ def record_contact():
 @staff_required
 def resolve_flag(flag_id: int):
     no_shows.resolve(db.session, page_actor(), flag_id, now())
-    flash("已处理 / Done", "ok")
+    flash(_("已处理"), "ok")
     return redirect(url_for("outreach_pages.index"), 303)

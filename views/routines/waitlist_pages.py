@@ -2,6 +2,7 @@
 from datetime import timedelta
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from models import Resident, Resource, WaitlistEntry, db
@@ -50,7 +51,7 @@ def join():
     except DomainError as err:
         flash(readable(err), "error")
         return redirect(url_for("waitlist_pages.index"))
-    flash("已加入候补，有空位会通知您 / You are on the waitlist; we will tell you when a place frees up", "ok")
+    flash(_("已加入候补，有空位会通知您"), "ok")
     return redirect(url_for("waitlist_pages.index"))
 
 
@@ -64,7 +65,7 @@ def _respond(entry_id: int, accept: bool):
     except DomainError as err:
         flash(readable(err), "error")
         return redirect(url_for("waitlist_pages.index"))
-    flash("预约成功 / Booked" if accept else "已放弃，位置会让给下一位 / Declined; the place goes to the next person",
+    flash(_("预约成功") if accept else _("已放弃，位置会让给下一位"),
           "ok")
     return redirect(url_for("portal.index") if accept else url_for("waitlist_pages.index"))
 
