@@ -11,12 +11,11 @@ from sqlalchemy.orm import Session
 
 from models import LIVE_ENROLMENT, TAKING_SEATS, Activity, ActivitySession, Enrolment
 from services.activities import eligibility, notices, offers, seats
-from services.activities.programme import lock_activity
+from services.activities.programme import lock_activity, writing
 from services.activities.wording import _
 from services.booking.booking import find_resident
 from services.core import audit, errors
 from services.core.access import Actor
-from services.core.transaction import write_transaction
 from services.routines.scheduler_settings import Settings
 
 
@@ -66,7 +65,7 @@ def _targets(session: Session, activity: Activity, data: EnrolInput,
 
 def enrol(session: Session, actor: Actor, data: EnrolInput, now: datetime, settings: Settings) -> Enrolment:
     """Enrol, or join the waiting list when full and asked to; refused with the rule otherwise."""
-    with write_transaction(session):
+    with writing(session):
         activity = lock_activity(session, _activity_id(session, data))
         resident = find_resident(session, data.resident_id)
         require_enrols_for(actor, resident.id)
@@ -101,7 +100,7 @@ def visible_enrolment(session: Session, actor: Actor, enrolment_id: int) -> Enro
 
 def cancel(session: Session, actor: Actor, enrolment_id: int, now: datetime, settings: Settings) -> Enrolment:
     """Leave (or leave the line); a freed seat is offered to the first in line at once."""
-    with write_transaction(session):
+    with writing(session):
         row = visible_enrolment(session, actor, enrolment_id)
         if not (actor.is_staff or row.resident_id in actor.resident_ids):
             raise errors.Forbidden()
@@ -119,7 +118,7 @@ def cancel(session: Session, actor: Actor, enrolment_id: int, now: datetime, set
 
 def accept(session: Session, actor: Actor, enrolment_id: int, now: datetime, settings: Settings) -> Enrolment:
     """Take an offered seat while its hold lasts."""
-    with write_transaction(session):
+    with writing(session):
         row = visible_enrolment(session, actor, enrolment_id)
         activity = lock_activity(session, row.activity_id)
         won = session.execute(update(Enrolment).where(Enrolment.id == row.id, Enrolment.status == "offered",
@@ -136,7 +135,7 @@ def accept(session: Session, actor: Actor, enrolment_id: int, now: datetime, set
 
 def decline(session: Session, actor: Actor, enrolment_id: int, now: datetime, settings: Settings) -> Enrolment:
     """Turn down an offered seat: it goes to the next in line at once."""
-    with write_transaction(session):
+    with writing(session):
         row = visible_enrolment(session, actor, enrolment_id)
         activity = lock_activity(session, row.activity_id)
         won = session.execute(update(Enrolment).where(Enrolment.id == row.id, Enrolment.status == "offered")

@@ -1,4 +1,6 @@
 """Use-cases of the programme: create an activity with its sessions, cancel a session."""
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -13,8 +15,17 @@ from services.booking.booking import lock_space
 from services.booking.rules import Context
 from services.core import audit, errors
 from services.core.access import Actor, require_space_manager
+from services.core.database import begin_read
 from services.core.transaction import write_transaction
 from services.routines.scheduler_settings import Settings
+
+
+@contextmanager
+def writing(session: Session) -> Iterator[None]:
+    """One write transaction; what is read afterwards (the answer) is a plain read, not a new write lock."""
+    with write_transaction(session):
+        yield
+    begin_read(session)
 
 
 @dataclass(frozen=True)
@@ -77,7 +88,7 @@ def create_activity(session: Session, actor: Actor, data: ActivityInput, ctx: Co
     """Staff place an activity in any space, an operator only in a space it runs; refused with the rule."""
     validate(data)
     try:
-        with write_transaction(session):
+        with writing(session):
             resource = lock_space(session, data.resource_id)
             require_space_manager(actor, resource)
             if data.seats > resource.capacity:
@@ -89,6 +100,7 @@ def create_activity(session: Session, actor: Actor, data: ActivityInput, ctx: Co
                                               data.skip_conflicts, actor.user_id, ctx)
             audit.record(session, actor.user_id, audit.CREATE, "activity", activity.id, ctx.now)
     except (errors.Conflict, errors.CapacityExceeded) as err:
+        begin_read(session)  # the nearest free times are advice: looked up without the lock
         _suggest(session, err, data, ctx)
         raise
     return placed
@@ -126,7 +138,7 @@ def cancel_session(session: Session, actor: Actor, activity_id: int, session_id:
     reason = (reason or "").strip()
     if not reason:
         raise errors.Invalid("reason", _("请填写原因"))
-    with write_transaction(session):
+    with writing(session):
         activity = lock_activity(session, activity_id)
         require_runs_activity(actor, activity)
         target = session.get(ActivitySession, session_id)
