@@ -1,0 +1,73 @@
+"""Messages about the programme go through the outbox: once per enrolment, change and reminder."""
+from datetime import timedelta
+
+from services.activities import programme
+from services.activities import reminders as session_reminders
+from services.routines import jobs
+from tests.activities_world import (
+    COUNSELLOR,
+    SATURDAY,
+    SETTINGS,
+    at,
+    build,
+    enrol,
+    families,
+    messages,
+    place,
+    storytime_input,
+)
+from tests.factories import DESK, resident_actor
+
+
+def test_reminders_go_the_evening_before_and_two_hours_before_once_each(session):
+    world = build(session)
+    sid = place(session, storytime_input(world)).sessions[0].id
+    enrol(session, world.child, sid, actor=resident_actor(world.parent, world.child))
+    friday_evening = at(SATURDAY - timedelta(days=1), 18, 1)
+    assert session_reminders.queue_due(session, friday_evening, SETTINGS) == 1
+    assert session_reminders.queue_due(session, friday_evening + timedelta(minutes=1), SETTINGS) == 0
+    assert session_reminders.queue_due(session, at(SATURDAY, 8, 1), SETTINGS) == 1
+    [evening] = messages(session, "reminder_day_before")
+    [soon] = messages(session, "reminder_2h")
+    assert evening.recipient == "13800000001" and "明天" in evening.body and "绘本故事会" in evening.body
+    assert "两小时后" in soon.body
+
+
+def test_the_reminder_job_runs_with_the_other_jobs_and_skips_cancelled_sessions(session):
+    world = build(session)
+    placed = place(session, storytime_input(world, rrule="FREQ=DAILY;COUNT=2"))
+    first, second = placed.sessions
+    for s in (first, second):
+        enrol(session, world.child, s.id, actor=resident_actor(world.parent, world.child))
+    programme.cancel_session(session, DESK, first.activity_id, first.id, "老师生病", at(SATURDAY, 7), SETTINGS)
+    done = jobs.run_all(session, at(SATURDAY, 8, 30), SETTINGS)
+    assert done["queue_session_reminders"] == 0  # Saturday's is cancelled, Sunday's not due until Saturday 18:00
+    assert jobs.run_all(session, at(SATURDAY, 18, 30), SETTINGS)["queue_session_reminders"] == 1
+
+
+def test_a_cancelled_session_tells_every_enrolee_or_guardian_exactly_once(session):
+    world = build(session)
+    sid = place(session, storytime_input(world)).sessions[0].id
+    pairs = families(session, 3)
+    for grown, child in pairs:
+        enrol(session, child, sid, actor=resident_actor(grown, child))
+    row = programme.cancel_session(session, DESK, _aid(session, sid), sid, "停电",
+                                   at(SATURDAY, 7), SETTINGS)
+    sent = messages(session, "session_cancelled")
+    assert sorted(m.recipient for m in sent) == sorted(grown.phone for grown, _ in pairs)
+    assert all("停电" in m.body for m in sent) and row.status == "cancelled"
+
+
+def _aid(session, sid):
+    from models import ActivitySession
+    return session.get(ActivitySession, sid).activity_id
+
+
+def test_messages_about_a_sensitive_activity_do_not_name_it(session):
+    world = build(session)
+    data = storytime_input(world, title="情绪减压小组", resource_id=world.counselling.id, seats=1, groups=[],
+                           min_age=None, max_age=None, sensitive=True)
+    sid = place(session, data, actor=COUNSELLOR).sessions[0].id
+    enrol(session, world.adult, sid)
+    [confirmed] = messages(session, "enrolment_confirmed")
+    assert "减压" not in confirmed.body and "减压" not in confirmed.subject and "心理" not in confirmed.body
