@@ -5,9 +5,10 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from models import Activity, ActivitySession, Enrolment
-from services.activities import seats
+from models import LIVE_ENROLMENT, Activity, ActivitySession, Enrolment
+from services.activities import eligibility, seats
 from services.core.access import Actor
+from services.core.errors import NotEligible
 
 LIST_LIMIT = 500
 
@@ -74,3 +75,20 @@ def session_ids(enrolment: Enrolment) -> list[int]:
     if enrolment.session_id is not None:
         return [enrolment.session_id]
     return [s.id for s in enrolment.activity.sessions if s.status == "scheduled"]
+
+
+def may_join(activity: Activity, person, row: ActivitySession, tz) -> bool:
+    """Whether the person's groups and age admit them to this session (the other rules are checked on enrolling)."""
+    try:
+        eligibility.check_eligible(activity, person, row, tz)
+    except NotEligible:
+        return False
+    return True
+
+
+def household_enrolments(session: Session, resident_ids: list[int]) -> list[Enrolment]:
+    """The live and recent enrolments of a household, newest sessions last."""
+    return list(session.scalars(select(Enrolment).where(Enrolment.resident_id.in_(resident_ids),
+                                                        Enrolment.status.in_(LIVE_ENROLMENT))
+                                .options(selectinload(Enrolment.activity), selectinload(Enrolment.resident))
+                                .order_by(Enrolment.created_at)))
