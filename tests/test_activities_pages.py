@@ -95,3 +95,11 @@ def test_self_check_in_by_the_sessions_code_works_only_around_the_start(world):
 
 def test_residents_cannot_open_the_programme_pages(world):
     assert world.client("resident").get("/programme").status_code == 403
+
+
+def test_the_day_board_and_the_spaces_week_view_show_the_session(world):
+    desk = world.client("staff")
+    board = desk.get(f"/desk?date={SATURDAY.isoformat()}").get_data(as_text=True)
+    assert "活动：绘本故事会" in board
+    week = desk.get(f"/calendar/spaces/{world.ids['library']}?view=week&date={SATURDAY.isoformat()}")
+    assert week.status_code == 200 and "活动：绘本故事会" in week.get_data(as_text=True)
