@@ -89,6 +89,13 @@ def test_an_adult_is_refused_storytime_with_not_eligible(centre):
     assert answer.status_code == 409 and answer.get_json()["error"]["code"] == "not_eligible"
 
 
+def test_a_refusal_is_worded_in_the_readers_language(centre):
+    sid = storytime(centre).get_json()["sessions"][0]["id"]
+    answer = centre.client.post("/api/v1/enrolments", json={"session_id": sid, "resident_id": centre.ids["parent"]},
+                                headers={**centre.headers("resident"), "Accept-Language": "en"})
+    assert answer.get_json()["error"]["message"] == "This activity is not open to this resident"
+
+
 def test_registration_not_yet_open_is_not_open(centre):
     sid = storytime(centre, registration_opens_at=(NOW + timedelta(hours=1)).isoformat()).get_json()
     answer = centre.post("/enrolments", {"session_id": sid["sessions"][0]["id"], "resident_id": centre.ids["child"]},

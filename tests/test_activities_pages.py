@@ -103,3 +103,9 @@ def test_the_day_board_and_the_spaces_week_view_show_the_session(world):
     assert "活动：绘本故事会" in board
     week = desk.get(f"/calendar/spaces/{world.ids['library']}?view=week&date={SATURDAY.isoformat()}")
     assert week.status_code == 200 and "活动：绘本故事会" in week.get_data(as_text=True)
+
+
+def test_the_activities_page_and_its_refusals_speak_english_on_request(world):
+    phone = world.client("resident")
+    page = phone.get("/activities", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Enrol 陈一诺" in page and "This week and next" in page and "报名" not in page

@@ -6,14 +6,13 @@ seats, so a rush of hundreds takes exactly the free seats and queues the rest in
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from models import LIVE_ENROLMENT, TAKING_SEATS, Activity, ActivitySession, Enrolment
+from models import LIVE_ENROLMENT, TAKING_SEATS, Activity, ActivitySession, Enrolment, Resident
 from services.activities import eligibility, notices, offers, seats
 from services.activities.programme import lock_activity, writing
 from services.activities.wording import _
-from services.booking.booking import find_resident
 from services.core import audit, errors
 from services.core.access import Actor
 from services.routines.scheduler_settings import Settings
@@ -63,11 +62,20 @@ def _targets(session: Session, activity: Activity, data: EnrolInput,
     return [row], row
 
 
+def _lock_resident(session: Session, resident_id: int) -> Resident:
+    """The person's row, locked after the activity's: two enrolments of one person in two activities at once
+    then queue here, so the second sees the first when it checks for overlaps (PostgreSQL; SQLite serialises)."""
+    found = session.scalars(select(Resident).where(Resident.id == resident_id).with_for_update()).first()
+    if found is None:
+        raise errors.NotFound(_("找不到该居民"), field="resident_id")
+    return found
+
+
 def enrol(session: Session, actor: Actor, data: EnrolInput, now: datetime, settings: Settings) -> Enrolment:
     """Enrol, or join the waiting list when full and asked to; refused with the rule otherwise."""
     with writing(session):
         activity = lock_activity(session, _activity_id(session, data))
-        resident = find_resident(session, data.resident_id)
+        resident = _lock_resident(session, data.resident_id)
         require_enrols_for(actor, resident.id)
         targets, target = _targets(session, activity, data, now)
         eligibility.check_registration(activity, now)
