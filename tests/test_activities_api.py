@@ -142,3 +142,18 @@ def test_cancelling_a_session_tells_each_enrolee_once_and_frees_the_space(centre
     day = SATURDAY_10.date().isoformat()
     slots = centre.get(f"/resources/{centre.ids['library']}/availability?date={day}").get_json()["slots"]
     assert next(s for s in slots if s["start"] == SATURDAY_10.isoformat())["remaining"] == 10
+
+
+def test_moving_a_session_over_a_booking_is_refused_with_the_rule(centre):
+    made = storytime(centre, resource_id=centre.ids["room"], groups=[], min_age=None, max_age=None, seats=1)
+    assert made.status_code == 201
+    body = made.get_json()
+    later = SATURDAY_10 + timedelta(hours=3)
+    centre.post("/bookings", {"resource_id": centre.ids["room"], "resident_id": centre.ids["elder"],
+                              "start": later.isoformat(), "end": (later + timedelta(hours=1)).isoformat()})
+    path = f"/activities/{body['id']}/sessions/{body['sessions'][0]['id']}/move"
+    refused = centre.post(path, {"start": later.isoformat(), "end": (later + timedelta(hours=1)).isoformat()})
+    assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "conflict"
+    moved = centre.post(path, {"start": (later + timedelta(hours=1)).isoformat(),
+                               "end": (later + timedelta(hours=2)).isoformat()})
+    assert moved.status_code == 200 and moved.get_json()["start"] == (later + timedelta(hours=1)).isoformat()

@@ -1,8 +1,13 @@
 """Messages about the programme go through the outbox: once per enrolment, change and reminder."""
 from datetime import timedelta
 
-from services.activities import programme
+import pytest
+
+from models import ActivitySession
+from services.activities import programme, rescheduling
 from services.activities import reminders as session_reminders
+from services.booking import availability
+from services.core import errors
 from services.routines import jobs
 from tests.activities_world import (
     COUNSELLOR,
@@ -16,7 +21,7 @@ from tests.activities_world import (
     place,
     storytime_input,
 )
-from tests.factories import DESK, resident_actor
+from tests.factories import DESK, context, resident_actor
 
 
 def test_reminders_go_the_evening_before_and_two_hours_before_once_each(session):
@@ -59,7 +64,6 @@ def test_a_cancelled_session_tells_every_enrolee_or_guardian_exactly_once(sessio
 
 
 def _aid(session, sid):
-    from models import ActivitySession
     return session.get(ActivitySession, sid).activity_id
 
 
@@ -71,3 +75,23 @@ def test_messages_about_a_sensitive_activity_do_not_name_it(session):
     enrol(session, world.adult, sid)
     [confirmed] = messages(session, "enrolment_confirmed")
     assert "减压" not in confirmed.body and "减压" not in confirmed.subject and "心理" not in confirmed.body
+
+
+def test_moving_a_session_rechecks_the_rules_and_tells_each_enrolee_once_per_move(session):
+    world = build(session)
+    row = place(session, storytime_input(world)).sessions[0]
+    enrol(session, world.child, row.id, actor=resident_actor(world.parent, world.child))
+    ctx = context(session, by_staff=True)
+    moved = rescheduling.move_session(session, DESK, row.activity_id, row.id, at(SATURDAY, 14), at(SATURDAY, 15),
+                                      None, ctx, SETTINGS)
+    assert moved.starts_at == at(SATURDAY, 14) and moved.sequence == 1
+    [told] = messages(session, "session_moved")
+    assert told.recipient == "13800000001" and "14:00" in told.body
+    rescheduling.move_session(session, DESK, row.activity_id, row.id, at(SATURDAY, 15), at(SATURDAY, 16), None,
+                              ctx, SETTINGS)
+    assert len(messages(session, "session_moved")) == 2
+    with pytest.raises(errors.OutsideHours):
+        rescheduling.move_session(session, DESK, row.activity_id, row.id, at(SATURDAY, 21), at(SATURDAY, 22), None,
+                                  ctx, SETTINGS)
+    slots = availability.day_slots(session, world.library, SATURDAY, ctx)
+    assert {s.start.astimezone(at(SATURDAY, 0).tzinfo).hour: s.remaining for s in slots}[10] == 20

@@ -78,3 +78,13 @@ def scheduled(activity: Activity) -> list[ActivitySession]:
     return [s for s in activity.sessions if s.status == "scheduled"]
 
 
+
+
+def session_moved(session: Session, activity: Activity, session_row: ActivitySession, enrolment: Enrolment,
+                  now: datetime, settings: Settings) -> bool:
+    """One message per enrolee per move: the key carries the session's new sequence."""
+    text = _("%(title)s 改到 %(when)s，报名仍然有效。不能来请取消。", title=public_title(activity),
+             when=_when(session_row, settings))
+    key = f"session_moved:{session_row.id}:{session_row.sequence}:{enrolment.resident_id}"
+    return _send(session, key, "session_moved", enrolment.resident, _("活动改期：%(title)s",
+                 title=public_title(activity)), text, now, settings)

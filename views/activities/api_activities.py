@@ -2,7 +2,7 @@
 from flask import Blueprint, current_app, jsonify, request
 
 from models import GROUPS, db
-from services.activities import attendance, listing, programme, seats
+from services.activities import attendance, listing, programme, rescheduling, seats
 from services.activities.programme import ActivityInput
 from services.core.clock import parse_instant
 from services.core.errors import Invalid
@@ -89,6 +89,18 @@ def cancel_session(activity_id: int, session_id: int):
     data = json_body()
     row = programme.cancel_session(db.session, actor, activity_id, session_id, text_field(data, "reason"), now(),
                                    settings_from(current_app.config))
+    return jsonify(session_json(row, seats.taken_by_session(db.session, [row.activity_id])))
+
+
+@bp.post("/activities/<int:activity_id>/sessions/<int:session_id>/move")
+@reads_first
+def move_session(activity_id: int, session_id: int):
+    actor = current_actor()
+    data = json_body()
+    start, end = instant_field(data, "start"), instant_field(data, "end")
+    resource_id = int_field(data, "resource_id", required=False)
+    row = rescheduling.move_session(db.session, actor, activity_id, session_id, start, end, resource_id,
+                                    rule_context(actor), settings_from(current_app.config))
     return jsonify(session_json(row, seats.taken_by_session(db.session, [row.activity_id])))
 
 
