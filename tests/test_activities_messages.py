@@ -3,12 +3,14 @@ from datetime import timedelta
 
 import pytest
 
-from models import ActivitySession
+from models import ActivitySession, Booking
 from services.activities import programme, rescheduling
 from services.activities import reminders as session_reminders
 from services.booking import availability
+from services.booking import booking as bookings
+from services.booking.rules import Request
 from services.core import errors
-from services.routines import jobs
+from services.routines import housekeeping, jobs
 from tests.activities_world import (
     COUNSELLOR,
     SATURDAY,
@@ -95,3 +97,18 @@ def test_moving_a_session_rechecks_the_rules_and_tells_each_enrolee_once_per_mov
                                   ctx, SETTINGS)
     slots = availability.day_slots(session, world.library, SATURDAY, ctx)
     assert {s.start.astimezone(at(SATURDAY, 0).tzinfo).hour: s.remaining for s in slots}[10] == 20
+
+
+def test_the_purge_of_cancelled_bookings_is_not_stopped_by_a_cancelled_sessions_hold(session):
+    world = build(session)
+    row = place(session, storytime_input(world)).sessions[0]
+    programme.cancel_session(session, DESK, row.activity_id, row.id, "停电", at(SATURDAY, 7), SETTINGS)
+    req = Request(bookings.lock_space(session, world.kitchen.id), world.adult, at(SATURDAY, 15), at(SATURDAY, 16))
+    made = bookings.book(session, req, DESK, context(session, by_staff=True))
+    bookings.cancel(session, made, DESK, at(SATURDAY, 7))
+    session.commit()
+    made_id, hold_id = made.id, row.booking_id
+    later_on = at(SATURDAY, 12) + timedelta(days=SETTINGS.cancelled_retention_days + 1)
+    assert housekeeping.purge_personal_data(session, later_on, SETTINGS) >= 1
+    session.expunge_all()
+    assert session.get(Booking, made_id) is None and session.get(Booking, hold_id) is not None

@@ -106,12 +106,17 @@ def visible_enrolment(session: Session, actor: Actor, enrolment_id: int) -> Enro
     return row
 
 
+def _require_own_or_desk(actor: Actor, row: Enrolment) -> None:
+    """Leaving and answering an offer are the person's (or guardian's) or the desk's: not the operator's."""
+    if not (actor.is_staff or row.resident_id in actor.resident_ids):
+        raise errors.Forbidden()
+
+
 def cancel(session: Session, actor: Actor, enrolment_id: int, now: datetime, settings: Settings) -> Enrolment:
     """Leave (or leave the line); a freed seat is offered to the first in line at once."""
     with writing(session):
         row = visible_enrolment(session, actor, enrolment_id)
-        if not (actor.is_staff or row.resident_id in actor.resident_ids):
-            raise errors.Forbidden()
+        _require_own_or_desk(actor, row)
         activity = lock_activity(session, row.activity_id)
         session.refresh(row)
         if row.status not in LIVE_ENROLMENT:
@@ -128,6 +133,7 @@ def accept(session: Session, actor: Actor, enrolment_id: int, now: datetime, set
     """Take an offered seat while its hold lasts."""
     with writing(session):
         row = visible_enrolment(session, actor, enrolment_id)
+        _require_own_or_desk(actor, row)
         activity = lock_activity(session, row.activity_id)
         won = session.execute(update(Enrolment).where(Enrolment.id == row.id, Enrolment.status == "offered",
                                                       Enrolment.hold_until > now)
@@ -145,6 +151,7 @@ def decline(session: Session, actor: Actor, enrolment_id: int, now: datetime, se
     """Turn down an offered seat: it goes to the next in line at once."""
     with writing(session):
         row = visible_enrolment(session, actor, enrolment_id)
+        _require_own_or_desk(actor, row)
         activity = lock_activity(session, row.activity_id)
         won = session.execute(update(Enrolment).where(Enrolment.id == row.id, Enrolment.status == "offered")
                               .values(status="declined", responded_at=now)).rowcount

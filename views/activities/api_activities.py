@@ -8,7 +8,7 @@ from services.core.clock import parse_instant
 from services.core.errors import Invalid
 from services.routines.scheduler_settings import settings_from
 from views.activities.api_json import activity_json, attendance_json, session_json
-from views.core.api_common import current_actor, now, rule_context
+from views.core.api_common import current_actor, iso, now, rule_context
 from views.core.api_input import bool_field, centre_tz, instant_field, int_field, json_body, text_field
 from views.core.transactions import reads_first
 
@@ -72,14 +72,9 @@ def create_activity():
     placed = programme.create_activity(db.session, actor, data, rule_context(actor))
     activity = placed.sessions[0].activity
     answer = activity_json(activity, placed.sessions, {})
-    answer["skipped"] = [{"start": s["start"], "code": s["code"], "message": s["message"]} for s in placed.skipped]
-    return jsonify(_isoformat(answer)), 201
-
-
-def _isoformat(answer: dict) -> dict:
-    from views.core.api_common import iso
-    answer["skipped"] = [{**s, "start": iso(s["start"])} for s in answer["skipped"]]
-    return answer
+    answer["skipped"] = [{"start": iso(s["start"]), "code": s["code"], "message": s["message"]}
+                         for s in placed.skipped]
+    return jsonify(answer), 201
 
 
 @bp.post("/activities/<int:activity_id>/sessions/<int:session_id>/cancel")
