@@ -157,3 +157,16 @@ def test_moving_a_session_over_a_booking_is_refused_with_the_rule(centre):
     moved = centre.post(path, {"start": (later + timedelta(hours=1)).isoformat(),
                                "end": (later + timedelta(hours=2)).isoformat()})
     assert moved.status_code == 200 and moved.get_json()["start"] == (later + timedelta(hours=1)).isoformat()
+
+
+def test_skip_conflicts_places_the_rest_and_lists_the_skipped_occurrence(centre):
+    week_two = SATURDAY_10 + timedelta(days=7)
+    centre.post("/bookings", {"resource_id": centre.ids["room"], "resident_id": centre.ids["elder"],
+                              "start": week_two.isoformat(), "end": (week_two + timedelta(hours=1)).isoformat()})
+    made = storytime(centre, resource_id=centre.ids["room"], groups=[], min_age=None, max_age=None, seats=1,
+                     rrule="FREQ=WEEKLY;COUNT=3", skip_conflicts=True)
+    assert made.status_code == 201
+    body = made.get_json()
+    assert len(body["sessions"]) == 2
+    assert body["skipped"] == [{"start": week_two.isoformat(), "code": "conflict", "message": body["skipped"][0]
+                                ["message"]}]
