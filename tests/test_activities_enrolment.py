@@ -208,3 +208,12 @@ def test_a_session_that_has_started_takes_no_enrolments(session):
     with pytest.raises(errors.InvalidState):
         enrol(session, world.child, sid, actor=resident_actor(world.parent, world.child),
               now=at(SATURDAY, 10) + timedelta(minutes=1))
+
+
+def test_a_closed_group_is_enrolled_by_the_desk_not_by_a_resident_who_guesses_its_id(session):
+    world = build(session)
+    sid = place(session, storytime_input(world, title="情绪减压小组", resource_id=world.counselling.id, seats=1,
+                                         groups=[], min_age=None, max_age=None, public=False)).sessions[0].id
+    with pytest.raises(errors.NotFound):
+        enrol(session, world.adult, sid)
+    assert enrol(session, world.adult, sid, actor=DESK).status == "enrolled"

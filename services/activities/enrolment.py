@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from models import LIVE_ENROLMENT, TAKING_SEATS, Activity, ActivitySession, Enrolment, Resident
-from services.activities import eligibility, notices, offers, seats
+from services.activities import eligibility, listing, notices, offers, seats
 from services.activities.programme import lock_activity, writing
 from services.activities.wording import _
 from services.core import audit, errors
@@ -75,6 +75,8 @@ def enrol(session: Session, actor: Actor, data: EnrolInput, now: datetime, setti
     """Enrol, or join the waiting list when full and asked to; refused with the rule otherwise."""
     with writing(session):
         activity = lock_activity(session, _activity_id(session, data))
+        if not listing.sees(actor, activity):  # a closed group is enrolled by the desk, not found by guessing
+            raise errors.NotFound(_("找不到该活动"), field="activity_id")
         resident = _lock_resident(session, data.resident_id)
         require_enrols_for(actor, resident.id)
         targets, target = _targets(session, activity, data, now)

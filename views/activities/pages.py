@@ -9,7 +9,7 @@ from models import Resident, db
 from services.activities import attendance, enrolment, listing
 from services.activities.enrolment import EnrolInput
 from services.core.clock import local_day_bounds
-from services.core.errors import DomainError, NotFound
+from services.core.errors import DomainError
 from services.routines.scheduler_settings import settings_from
 from views.core.api_common import now
 from views.core.api_input import centre_tz
@@ -106,8 +106,6 @@ def check_in(token: str):
         return render_template("activities/checkin.html", token=token, done=None, error=None)
     try:
         row, marked = attendance.self_check_in(db.session, page_actor(), token, now())
-    except NotFound:
-        raise
     except DomainError as err:
         return render_template("activities/checkin.html", token=token, done=None, error=readable(err)), 409
     return render_template("activities/checkin.html", token=token, done=row, error=None, count=len(marked))
