@@ -170,3 +170,12 @@ def test_skip_conflicts_places_the_rest_and_lists_the_skipped_occurrence(centre)
     assert len(body["sessions"]) == 2
     assert body["skipped"] == [{"start": week_two.isoformat(), "code": "conflict", "message": body["skipped"][0]
                                 ["message"]}]
+
+
+def test_a_sessions_hold_is_listed_to_staff_as_a_resident_less_booking_but_cannot_be_changed(centre):
+    storytime(centre)
+    holds = [b for b in centre.get("/bookings").get_json() if b["resident_id"] is None]
+    assert len(holds) == 1 and holds[0]["party_size"] == 2 and holds[0]["note"] == "活动：绘本故事会"
+    assert centre.get("/bookings", role="resident").get_json() == []
+    assert centre.post(f"/bookings/{holds[0]['id']}/cancel").status_code == 404
+    assert centre.get(f"/bookings/{holds[0]['id']}").status_code == 404
