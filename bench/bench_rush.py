@@ -11,8 +11,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.conftest import PG_URL, postgres_available, reset_postgres  # noqa: E402
 from tests.test_activities_rush import SEATS, TRIES, run_both_rushes  # noqa: E402
+from tests.world import PG_URL, postgres_available, reset_postgres  # noqa: E402
 
 
 def report(engine: str, url: str) -> None:

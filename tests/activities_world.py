@@ -10,8 +10,7 @@ from services.activities.enrolment import EnrolInput
 from services.activities.programme import ActivityInput
 from services.core.access import Actor
 from services.routines.scheduler_settings import settings_from
-from tests.conftest import NOW, TZ
-from tests.factories import DESK, context, resident, resident_actor, space
+from tests.world import DESK, NOW, TZ, context, resident, resident_actor, space
 
 SETTINGS = settings_from({"TIMEZONE": "Asia/Shanghai"})
 SATURDAY = date(2026, 11, 28)

@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 
 from tests.api_setup import build
-from tests.conftest import NOW, TZ
+from tests.world import NOW, TZ
 
 SATURDAY_10 = (NOW + timedelta(days=5)).astimezone(TZ).replace(hour=10)
 

@@ -6,10 +6,10 @@ from models import db
 from services.activities import programme
 from services.activities.programme import ActivityInput
 from tests.browser_server import LiveServer
-from tests.factories import DESK, context
 from tests.test_activities_pages import SATURDAY
 from tests.test_browser_web import PHONE, _no_serious_axe, _page, _shot, _sign_in, browser  # noqa: F401
 from tests.web_world import at, build
+from tests.world import DESK, context
 
 pytestmark = pytest.mark.slow
 

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from models import Activity, ActivitySession, Attendance, Booking, Enrolment, Resident
 from services.demo import demo
-from tests.conftest import NOW
+from tests.world import NOW
 
 TZ = ZoneInfo("Asia/Shanghai")
 

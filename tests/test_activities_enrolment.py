@@ -18,8 +18,7 @@ from tests.activities_world import (
     place,
     storytime_input,
 )
-from tests.conftest import NOW, make_app
-from tests.factories import DESK, resident, resident_actor
+from tests.world import DESK, NOW, make_app, resident, resident_actor
 
 
 @pytest.fixture

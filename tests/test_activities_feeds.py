@@ -8,8 +8,7 @@ from services.activities import programme
 from services.core.access import actor_for
 from services.feeds import feed_build, feeds
 from tests.activities_world import COUNSELLOR, SETTINGS, build, enrol, families, place, storytime_input
-from tests.conftest import NOW, TZ, make_app
-from tests.factories import DESK, resident_actor
+from tests.world import DESK, NOW, TZ, make_app, resident_actor
 
 
 @pytest.fixture

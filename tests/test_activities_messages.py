@@ -23,7 +23,7 @@ from tests.activities_world import (
     place,
     storytime_input,
 )
-from tests.factories import DESK, context, resident_actor
+from tests.world import DESK, context, resident_actor
 
 
 def test_reminders_go_the_evening_before_and_two_hours_before_once_each(session):

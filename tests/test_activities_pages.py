@@ -6,9 +6,8 @@ import pytest
 from models import ActivitySession, Attendance, Enrolment, db
 from services.activities import programme
 from services.activities.programme import ActivityInput
-from tests.conftest import NOW, TZ
-from tests.factories import DESK, context
 from tests.web_world import at, build
+from tests.world import DESK, NOW, TZ, context
 
 SATURDAY = (NOW.astimezone(TZ) + timedelta(days=5)).date()
 

@@ -8,8 +8,7 @@ from services.booking import availability, booking, dayboard
 from services.booking.rules import Request
 from services.core import errors
 from tests.activities_world import COUNSELLOR, EARLY_YEARS, SATURDAY, at, build, place, storytime_input
-from tests.conftest import make_app
-from tests.factories import DESK, context, resident_actor
+from tests.world import DESK, context, make_app, resident_actor
 
 
 @pytest.fixture
@@ -121,7 +120,7 @@ def test_more_seats_than_the_space_holds_is_refused_naming_seats(session):
 def test_postgresql_itself_refuses_a_booking_over_an_exclusive_session(tmp_path):
     from sqlalchemy.exc import IntegrityError
 
-    from tests.conftest import database_url
+    from tests.world import database_url
     app = make_app(database_url("postgresql", tmp_path))
     with app.app_context():
         s = db.session

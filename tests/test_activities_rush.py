@@ -14,9 +14,8 @@ from sqlalchemy import select
 
 from models import Enrolment, db
 from services.accounts import accounts
-from tests.conftest import TZ, make_app
-from tests.factories import resident, space
 from tests.server import gunicorn
+from tests.world import TZ, make_app, resident, space
 
 TRIES = 300
 SEATS = 20

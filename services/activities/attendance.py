@@ -9,10 +9,11 @@ from sqlalchemy.orm import Session
 
 from models import ActivitySession, Attendance, Enrolment
 from services.activities import seats
-from services.activities.programme import require_runs_activity, writing
+from services.activities.programme import require_runs_activity
 from services.activities.wording import _
 from services.core import audit, errors
 from services.core.access import Actor
+from services.core.transaction import write_transaction
 
 # Self check-in by QR code from a little before the start until a little after.
 SELF_CHECK_IN_BEFORE = timedelta(minutes=30)
@@ -39,7 +40,7 @@ def _mark(session: Session, row: ActivitySession, resident_id: int, present: boo
 def record(session: Session, actor: Actor, session_id: int, resident_id: int, present: bool,
            now: datetime) -> Attendance:
     """The desk marks anyone enrolled; the operator those in its own activities. Not before the session starts."""
-    with writing(session):
+    with write_transaction(session):
         row = session.get(ActivitySession, session_id)
         if row is None:
             raise errors.NotFound(_("找不到该场次"), field="session_id")
@@ -59,7 +60,7 @@ def record(session: Session, actor: Actor, session_id: int, resident_id: int, pr
 
 def self_check_in(session: Session, actor: Actor, token: str, now: datetime) -> tuple[ActivitySession, list[int]]:
     """The resident scanned the code at the session: everyone of their household enrolled is marked present."""
-    with writing(session):
+    with write_transaction(session):
         row = session.scalar(select(ActivitySession).where(ActivitySession.checkin_token == token))
         if row is None or row.status != "scheduled":
             raise errors.NotFound(_("找不到该场次"))

@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session
 
 from models import LIVE_ENROLMENT, TAKING_SEATS, Activity, ActivitySession, Enrolment, Resident
 from services.activities import eligibility, listing, notices, offers, seats
-from services.activities.programme import lock_activity, writing
+from services.activities.programme import lock_activity
 from services.activities.wording import _
 from services.core import audit, errors
 from services.core.access import Actor
+from services.core.transaction import write_transaction
 from services.routines.scheduler_settings import Settings
 
 
@@ -73,7 +74,7 @@ def _lock_resident(session: Session, resident_id: int) -> Resident:
 
 def enrol(session: Session, actor: Actor, data: EnrolInput, now: datetime, settings: Settings) -> Enrolment:
     """Enrol, or join the waiting list when full and asked to; refused with the rule otherwise."""
-    with writing(session):
+    with write_transaction(session):
         activity = lock_activity(session, _activity_id(session, data))
         if not listing.sees(actor, activity):  # a closed group is enrolled by the desk, not found by guessing
             raise errors.NotFound(_("找不到该活动"), field="activity_id")
@@ -116,7 +117,7 @@ def _require_own_or_desk(actor: Actor, row: Enrolment) -> None:
 
 def cancel(session: Session, actor: Actor, enrolment_id: int, now: datetime, settings: Settings) -> Enrolment:
     """Leave (or leave the line); a freed seat is offered to the first in line at once."""
-    with writing(session):
+    with write_transaction(session):
         row = visible_enrolment(session, actor, enrolment_id)
         _require_own_or_desk(actor, row)
         activity = lock_activity(session, row.activity_id)
@@ -133,7 +134,7 @@ def cancel(session: Session, actor: Actor, enrolment_id: int, now: datetime, set
 
 def accept(session: Session, actor: Actor, enrolment_id: int, now: datetime, settings: Settings) -> Enrolment:
     """Take an offered seat while its hold lasts."""
-    with writing(session):
+    with write_transaction(session):
         row = visible_enrolment(session, actor, enrolment_id)
         _require_own_or_desk(actor, row)
         activity = lock_activity(session, row.activity_id)
@@ -151,7 +152,7 @@ def accept(session: Session, actor: Actor, enrolment_id: int, now: datetime, set
 
 def decline(session: Session, actor: Actor, enrolment_id: int, now: datetime, settings: Settings) -> Enrolment:
     """Turn down an offered seat: it goes to the next in line at once."""
-    with writing(session):
+    with write_transaction(session):
         row = visible_enrolment(session, actor, enrolment_id)
         _require_own_or_desk(actor, row)
         activity = lock_activity(session, row.activity_id)

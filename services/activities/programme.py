@@ -1,6 +1,4 @@
 """Use-cases of the programme: create an activity with its sessions, cancel a session."""
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -15,17 +13,8 @@ from services.booking.booking import lock_space
 from services.booking.rules import Context
 from services.core import audit, errors
 from services.core.access import Actor, require_space_manager
-from services.core.database import begin_read
 from services.core.transaction import write_transaction
 from services.routines.scheduler_settings import Settings
-
-
-@contextmanager
-def writing(session: Session) -> Iterator[None]:
-    """One write transaction; what is read afterwards (the answer) is a plain read, not a new write lock."""
-    with write_transaction(session):
-        yield
-    begin_read(session)
 
 
 @dataclass(frozen=True)
@@ -88,7 +77,7 @@ def create_activity(session: Session, actor: Actor, data: ActivityInput, ctx: Co
     """Staff place an activity in any space, an operator only in a space it runs; refused with the rule."""
     validate(data)
     try:
-        with writing(session):
+        with write_transaction(session):
             resource = lock_space(session, data.resource_id)
             require_space_manager(actor, resource)
             if data.seats > resource.capacity:
@@ -100,7 +89,7 @@ def create_activity(session: Session, actor: Actor, data: ActivityInput, ctx: Co
                                               data.skip_conflicts, actor.user_id, ctx)
             audit.record(session, actor.user_id, audit.CREATE, "activity", activity.id, ctx.now)
     except (errors.Conflict, errors.CapacityExceeded) as err:
-        begin_read(session)  # the nearest free times are advice: looked up without the lock
+        # The nearest free times are advice: looked up after the rollback, without the lock.
         _suggest(session, err, data, ctx)
         raise
     return placed
@@ -138,7 +127,7 @@ def cancel_session(session: Session, actor: Actor, activity_id: int, session_id:
     reason = (reason or "").strip()
     if not reason:
         raise errors.Invalid("reason", _("请填写原因"))
-    with writing(session):
+    with write_transaction(session):
         activity = lock_activity(session, activity_id)
         require_runs_activity(actor, activity)
         target = session.get(ActivitySession, session_id)

@@ -7,12 +7,13 @@ from sqlalchemy.orm import Session
 
 from models import ActivitySession, Enrolment, Resource
 from services.activities import notices, placement, seats
-from services.activities.programme import lock_activity, require_runs_activity, writing
+from services.activities.programme import lock_activity, require_runs_activity
 from services.activities.wording import _
 from services.booking.booking import lock_space
 from services.booking.rules import Context
 from services.core import audit, errors
 from services.core.access import Actor, require_space_manager
+from services.core.transaction import write_transaction
 from services.routines.scheduler_settings import Settings
 
 
@@ -26,7 +27,7 @@ def move_session(session: Session, actor: Actor, activity_id: int, session_id: i
                  end: datetime, resource_id: int | None, ctx: Context, settings: Settings) -> ActivitySession:
     if end <= start:
         raise errors.Invalid("end", _("结束时间必须晚于开始时间"))
-    with writing(session):
+    with write_transaction(session):
         activity = lock_activity(session, activity_id)
         require_runs_activity(actor, activity)
         row = session.get(ActivitySession, session_id)

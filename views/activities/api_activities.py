@@ -10,7 +10,6 @@ from services.routines.scheduler_settings import settings_from
 from views.activities.api_json import activity_json, attendance_json, session_json
 from views.core.api_common import current_actor, iso, now, rule_context
 from views.core.api_input import bool_field, centre_tz, instant_field, int_field, json_body, text_field
-from views.core.transactions import reads_first
 
 bp = Blueprint("api_activities", __name__, url_prefix="/api/v1")
 MAX_SEATS = 500
@@ -65,7 +64,6 @@ def list_activities():
 
 
 @bp.post("/activities")
-@reads_first
 def create_activity():
     actor = current_actor()
     data = parse_activity(json_body())
@@ -78,7 +76,6 @@ def create_activity():
 
 
 @bp.post("/activities/<int:activity_id>/sessions/<int:session_id>/cancel")
-@reads_first
 def cancel_session(activity_id: int, session_id: int):
     actor = current_actor()
     data = json_body()
@@ -88,7 +85,6 @@ def cancel_session(activity_id: int, session_id: int):
 
 
 @bp.post("/activities/<int:activity_id>/sessions/<int:session_id>/move")
-@reads_first
 def move_session(activity_id: int, session_id: int):
     actor = current_actor()
     data = json_body()
@@ -100,7 +96,6 @@ def move_session(activity_id: int, session_id: int):
 
 
 @bp.post("/sessions/<int:session_id>/attendance")
-@reads_first
 def take_attendance(session_id: int):
     actor = current_actor()
     data = json_body()

@@ -5,18 +5,15 @@ from models import db
 from services.activities import enrolment, listing
 from services.activities.enrolment import EnrolInput
 from services.core import audit
-from services.core.database import begin_write
 from services.routines.scheduler_settings import settings_from
 from views.activities.api_json import enrolment_json
 from views.core.api_common import current_actor, now
 from views.core.api_input import bool_field, int_field, json_body, query_int
-from views.core.transactions import reads_first
 
 bp = Blueprint("api_enrolments", __name__, url_prefix="/api/v1")
 
 
 @bp.post("/enrolments")
-@reads_first
 def create_enrolment():
     actor = current_actor()
     data = json_body()
@@ -34,12 +31,8 @@ def list_enrolments():
     rows = listing.enrolments(db.session, actor, resident_id=query_int("resident_id"),
                               session_id=query_int("session_id"), activity_id=query_int("activity_id"))
     answer = [enrolment_json(r) for r in rows]
-    sensitive = [r.id for r in rows if r.activity.sensitive]
-    if sensitive:  # who read a counselling group's list (PIPL art. 51)
-        begin_write(db.session)
-        for enrolment_id in sensitive:
-            audit.record(db.session, actor.user_id, audit.READ, "enrolment", enrolment_id, now())
-        db.session.commit()
+    # Who read a counselling group's list (PIPL art. 51).
+    audit.reads_recorded(db.session, actor.user_id, [("enrolment", r.id) for r in rows if r.activity.sensitive], now())
     return jsonify(answer)
 
 
@@ -50,18 +43,15 @@ def _answer(change, enrolment_id: int):
 
 
 @bp.post("/enrolments/<int:enrolment_id>/cancel")
-@reads_first
 def cancel_enrolment(enrolment_id: int):
     return _answer(enrolment.cancel, enrolment_id)
 
 
 @bp.post("/enrolments/<int:enrolment_id>/accept")
-@reads_first
 def accept_offer(enrolment_id: int):
     return _answer(enrolment.accept, enrolment_id)
 
 
 @bp.post("/enrolments/<int:enrolment_id>/decline")
-@reads_first
 def decline_offer(enrolment_id: int):
     return _answer(enrolment.decline, enrolment_id)
