@@ -9,6 +9,7 @@ from models import db
 from services.core.database import install_sqlite_listeners, normalise_url, sqlite_engine_options
 from views import register_error_handlers, register_extensions
 from views.accounts import admin, auth
+from views.activities import api_activities, api_enrolments, pages, programme_pages
 from views.booking import (
     admin_spaces,
     api_bookings,
@@ -32,6 +33,7 @@ BLUEPRINTS = (
     feeds.bp, feeds.api, feed_pages.bp,
     api_waitlist.bp, api_outbox.bp, waitlist_pages.bp, outreach_pages.bp,
     api_circle.bp, circle_pages.bp,
+    api_activities.bp, api_enrolments.bp, pages.bp, programme_pages.bp,
 )
 
 

@@ -1,5 +1,15 @@
 """Every model, imported once so the metadata is complete for create_all and Alembic."""
 from .accounts import ROLES, ApiToken, AuditEntry, User
+from .activities import (
+    ENROLMENT_STATUSES,
+    LIVE_ENROLMENT,
+    MODES,
+    TAKING_SEATS,
+    Activity,
+    ActivitySession,
+    Attendance,
+    Enrolment,
+)
 from .base import db, utcnow
 from .bookings import ACTIVE_STATUSES, CHANNELS, STATUSES, Booking, Series, WaitlistEntry
 from .circle import SERVICE_TYPES, CircleParameter, CircleSnapshot, ServicePoint, WalkEdge, WalkNode
@@ -25,4 +35,6 @@ __all__ = [
     "ActivationCode", "LoginFailure", "UserSetting", "SPACE_DEFAULTS",
     "AttentionFlag", "CONTACT_METHODS", "CONTACT_OUTCOMES", "ContactRecord", "DeliveryAttempt", "MESSAGE_STATUSES",
     "OutboxMessage", "ResidentContact",
+    "Activity", "ActivitySession", "Attendance", "Enrolment", "ENROLMENT_STATUSES", "LIVE_ENROLMENT", "MODES",
+    "TAKING_SEATS",
 ]

@@ -29,7 +29,8 @@ class Booking(db.Model):
     __tablename__ = "booking"
     id: Mapped[int] = mapped_column(primary_key=True)
     resource_id: Mapped[int] = mapped_column(ForeignKey("resource.id"))
-    resident_id: Mapped[int] = mapped_column(ForeignKey("resident.id"), index=True)
+    # NULL on the row that holds a space for an activity session (models/activities.py).
+    resident_id: Mapped[int | None] = mapped_column(ForeignKey("resident.id"), index=True)
     series_id: Mapped[int | None] = mapped_column(ForeignKey("series.id"), index=True)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -48,7 +49,7 @@ class Booking(db.Model):
     sequence: Mapped[int] = mapped_column(Integer, default=0)
 
     resource: Mapped[Resource] = relationship()
-    resident: Mapped[Resident] = relationship()
+    resident: Mapped[Resident | None] = relationship()
 
     __table_args__ = (
         Index("ix_booking_resource_start", "resource_id", "starts_at"),

@@ -14,6 +14,7 @@ from babel.messages.pofile import read_po
 from sqlalchemy import select
 
 from models import (
+    ActivitySession,
     Booking,
     Building,
     Closure,
@@ -27,8 +28,8 @@ from models import (
 )
 from services.demo import demo
 from services.demo.demo_data import LOGINS, RESIDENT_LOGIN
-from tests.world import NOW, TZ, make_app
 from tests.web_login import login, page_csrf_token, post_form
+from tests.world import NOW, TZ, make_app
 from views.core.formatting import masked
 
 CATALOGUE = Path(__file__).resolve().parent.parent / "translations" / "en" / "LC_MESSAGES" / "messages.po"
@@ -43,15 +44,17 @@ STAFF_PAGES = ["/desk", "/desk?date={tomorrow}", "/desk/book", "/desk/book?resid
                "/desk/bookings/{booking}", "/desk/roster?resource_id={space}&date={tomorrow}", "/desk/residents",
                "/desk/residents?q=王", "/desk/residents/new", "/desk/residents/{elder}", "/desk/outreach",
                "/calendar/residents/{elder}", "/calendar/residents/{elder}?view=month",
-               "/circle/", "/circle/gaps", "/circle/outreach", "/circle/trend"]
+               "/circle/", "/circle/gaps", "/circle/outreach", "/circle/trend", "/programme",
+               "/programme/sessions/{session}"]
 PAGES = {
     None: ["/", "/login", "/activate"],
     "resident": EVERYONE + ["/my", "/my/book", "/my/book/{space}", "/my/book/{space}?date={tomorrow}",
                             "/my/book/{space}/confirm?start={tomorrow}T15:00", "/my/bookings/{own}/cancel",
-                            "/my/waitlist", "/calendar/residents/{me}", "/calendar/residents/{me}?view=month"],
+                            "/my/waitlist", "/calendar/residents/{me}", "/calendar/residents/{me}?view=month",
+                            "/activities", "/activities/check-in/{checkin}"],
     "staff": EVERYONE + STAFF_PAGES,
     "operator": EVERYONE + ["/operator", "/operator?date={tomorrow}", "/operator/closures",
-                            "/calendar/spaces/{counselling}"],
+                            "/calendar/spaces/{counselling}", "/programme"],
     "admin": EVERYONE + STAFF_PAGES + ["/admin", "/admin/audit", "/admin/closures", "/admin/spaces",
                                        "/admin/spaces/{space}", "/admin/spaces/new", "/admin/users"],
 }
@@ -92,7 +95,9 @@ def _ids(s) -> dict:
         s.flush()
     elder = s.scalar(select(Resident).where(Resident.lives_alone.is_(True)).order_by(Resident.id))
     booking = s.scalar(select(Booking).where(Booking.status == "checked_in").order_by(Booking.id))
-    return {"me": me, "space": space.id, "counselling": counselling.id, "own": own.id, "elder": elder.id,
+    session_row = s.scalar(select(ActivitySession).where(ActivitySession.starts_at > NOW)
+                           .order_by(ActivitySession.starts_at))
+    return {"session": session_row.id, "checkin": session_row.checkin_token, "me": me, "space": space.id, "counselling": counselling.id, "own": own.id, "elder": elder.id,
             "booking": booking.id, "tomorrow": (TODAY + timedelta(days=1)).isoformat()}
 
 

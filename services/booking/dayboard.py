@@ -88,8 +88,10 @@ def board(session: Session, day: date, ctx: Context, resources: list[Resource] |
     ids = [r.id for r in spaces]
     rows = session.execute(
         select(Booking.id, Booking.resource_id, Booking.starts_at, Booking.ends_at, Booking.party_size,
-               Booking.status, Resident.name, Building.name)
-        .join(Resident, Booking.resident_id == Resident.id).outerjoin(Building, Resident.building_id == Building.id)
+               Booking.status, func.coalesce(Resident.name, Booking.note), Building.name)
+        # Outer join: an activity session holds its space with a resident-less row (its note names it).
+        .outerjoin(Resident, Booking.resident_id == Resident.id)
+        .outerjoin(Building, Resident.building_id == Building.id)
         .where(Booking.resource_id.in_(ids), Booking.starts_at < end, Booking.ends_at > start,
                Booking.status != "cancelled")
         .order_by(Booking.starts_at, Booking.id))

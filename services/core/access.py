@@ -75,6 +75,7 @@ def require_space_manager(actor: Actor, resource: Resource | None) -> None:
 
 def visible_booking(session: Session, actor: Actor, booking_id: int) -> Booking:
     booking = session.scalar(visible_bookings(actor).where(Booking.id == booking_id))
-    if booking is None:
+    # A resident-less row holds a space for an activity session: it changes only with its session.
+    if booking is None or booking.resident_id is None:
         raise errors.NotFound()  # not yours to know of
     return booking

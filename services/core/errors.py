@@ -102,3 +102,7 @@ class TooSoon(RuleViolation):
 
 class TooFar(RuleViolation):
     code, message = "too_far", N_("超出可预约范围")
+
+
+class NotOpen(RuleViolation):
+    code, message = "not_open", N_("报名尚未开始或已经截止")

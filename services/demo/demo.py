@@ -15,6 +15,7 @@ from services.booking.rules import Request
 from services.core import errors
 from services.core.access import Actor
 from services.core.centre import context
+from services.demo import demo_programme
 from services.demo.demo_data import (
     BUILDINGS,
     CENTRE,
@@ -41,7 +42,9 @@ def offset(dx: float, dy: float) -> tuple[float, float]:
 def seed(session: Session, now: datetime, tz: ZoneInfo) -> bool:
     """Load the demo; False when it is already there."""
     if session.scalar(select(Centre).where(Centre.name == CENTRE[0])):
-        return False
+        # A demo loaded before the programme existed gains it once; otherwise nothing changes.
+        residents = list(session.scalars(select(Resident).order_by(Resident.id)))
+        return demo_programme.seed_programme(session, residents, now, tz, random.Random(11))
     centre = session.scalar(select(Centre).limit(1)) or Centre()
     centre.name, centre.name_en, centre.close_on_public_holidays, centre.staff_window_days = *CENTRE, True, 90
     session.add(centre)
@@ -51,6 +54,7 @@ def seed(session: Session, now: datetime, tz: ZoneInfo) -> bool:
     residents = _residents(session, buildings, now.astimezone(tz).date(), random.Random(5400))
     _logins(session, residents[0])
     session.flush()
+    demo_programme.seed_programme(session, residents, now, tz, random.Random(11))  # before bookings take the rooms
     _bookings(session, spaces, residents, now, tz, random.Random(20))
     return True
 
@@ -168,7 +172,8 @@ def _try_booking(session, rng, spaces, residents, day, ctx, desk) -> None:
 
 
 def _settle_past(session: Session, now: datetime, rng: random.Random) -> None:
-    for past in session.scalars(select(Booking).where(Booking.ends_at < now, Booking.status == "confirmed")):
+    for past in session.scalars(select(Booking).where(Booking.ends_at < now, Booking.status == "confirmed",
+                                                      Booking.resident_id.is_not(None))):  # not sessions' holds
         roll = rng.random()
         past.status = "checked_in" if roll < 0.85 else "no_show" if roll < 0.93 else "cancelled"
         if past.status == "checked_in":

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from models import Booking, CalendarFeed
+from services.activities import feed_events
 from services.core.access import Actor, visible_booking
 from services.core.centre import current_centre
 from services.core.errors import N_, InvalidState
@@ -20,6 +21,7 @@ def build_feed(session: Session, feed: CalendarFeed, owner: Actor, now: datetime
     else:
         bookings = feeds.feed_bookings(session, owner, feed, win, settings.max_events)
         events = feeds.booking_events(session, owner, feed, bookings, settings.uid_domain)
+    events += feed_events.session_events(session, owner, feed, win, settings.uid_domain)
     return ics.calendar_bytes(feeds.feed_name(session, feed), events, tz)
 
 

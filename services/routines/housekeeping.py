@@ -49,7 +49,9 @@ def purge_personal_data(session: Session, now: datetime, settings: Settings) -> 
     """Cancelled bookings, finished waitlist entries and old message texts go after the retention period."""
     cutoff = now - timedelta(days=settings.cancelled_retention_days)
     purged = 0
-    while ids := session.scalars(select(Booking.id).where(Booking.status == "cancelled", Booking.ends_at < cutoff)
+    # A session's hold (no resident) carries no personal data and its session still refers to it.
+    while ids := session.scalars(select(Booking.id).where(Booking.status == "cancelled", Booking.ends_at < cutoff,
+                                                          Booking.resident_id.is_not(None))
                                  .order_by(Booking.id).limit(PURGE_BATCH)).all():
         deleted = _delete_bookings(session, list(ids))
         session.commit()

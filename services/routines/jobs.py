@@ -11,6 +11,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from services.activities import offers as activity_offers
+from services.activities import reminders as activity_reminders
 from services.messaging import outbox
 from services.routines import housekeeping, no_shows, outreach, reminders, waitlist
 from services.routines.scheduler_settings import Settings
@@ -29,12 +31,16 @@ class Job:
 JOBS: tuple[Job, ...] = (
     Job("expire_holds", housekeeping.expire_holds, timedelta(minutes=1),
         "到期的候补保留作废 / expire waitlist holds past their deadline"),
+    Job("expire_enrolment_offers", activity_offers.expire_offers, timedelta(minutes=1),
+        "活动候补保留到期，位置给下一位"),
     Job("mark_no_shows", no_shows.mark_no_shows, timedelta(minutes=1),
         "超过宽限期未签到记为未到 / mark bookings not checked in within the grace period"),
     Job("offer_waitlist_seats", waitlist.offer_everywhere, timedelta(minutes=1),
         "空出的位置给候补的人 / offer freed seats to the waitlist"),
     Job("queue_reminders", reminders.queue_due, timedelta(minutes=1),
         "前一天晚上和两小时前的提醒 / reminders the evening before and two hours before"),
+    Job("queue_session_reminders", activity_reminders.queue_due, timedelta(minutes=1),
+        "活动开始前的提醒"),
     Job("outreach_list", outreach.queue_morning_list, timedelta(minutes=5),
         "每天早上的一人不落下名单 / the morning no-one-left-behind list"),
     Job("operator_digest", housekeeping.queue_operator_digests, timedelta(minutes=5),

@@ -29,7 +29,8 @@ def overdue(session: Session, now: datetime, settings: Settings) -> list[int]:
     rows = session.execute(
         select(Booking.id, Booking.starts_at, Resource.id, Resource.kind)
         .join(Resource, Booking.resource_id == Resource.id)
-        .where(Booking.status == "confirmed", Booking.starts_at <= now, Booking.starts_at > now - LOOK_BACK)
+        .where(Booking.status == "confirmed", Booking.starts_at <= now, Booking.starts_at > now - LOOK_BACK,
+               Booking.resident_id.is_not(None))  # an activity session's hold is nobody's no-show
         .order_by(Booking.starts_at, Booking.id)
     ).all()
     return [bid for bid, start, rid, kind in rows if start + settings.grace_for(rid, kind) <= now]

@@ -55,6 +55,7 @@ def due_now(session: Session, now: datetime, settings: Settings) -> list[tuple[i
     """(booking id, kind) of every reminder due and not yet queued, found in two queries."""
     rows = session.execute(select(Booking.id, Booking.starts_at, Booking.sequence).where(
         Booking.status == "confirmed", Booking.starts_at > now, Booking.starts_at <= now + LOOK_AHEAD,
+        Booking.resident_id.is_not(None),  # an activity session's hold: its enrolees get their own reminders
     ).order_by(Booking.starts_at, Booking.id)).all()
     wanted = [(booking_id, kind, reminder_key(kind, booking_id, sequence))
               for booking_id, start, sequence in rows

@@ -36,6 +36,8 @@ MENU = (
     NavLink("portal.index", _l("我的预约"), ("resident",), 10),
     NavLink("portal.choose", _l("预约场地"), ("resident",), 11),
     NavLink("waitlist_pages.index", _l("我的候补"), ("resident",), 12),
+    NavLink("activities.index", _l("活动"), ("resident",), 13),
+    NavLink("programme.index", _l("活动安排"), ("staff", "admin", "operator"), 14),
     NavLink("operator.schedule", _l("我们的日程"), ("operator",), 10),
     NavLink("operator.closures", _l("占用时段"), ("operator",), 11),
     NavLink("admin.index", _l("管理"), ("admin",), 30),

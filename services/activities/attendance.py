@@ -1,0 +1,79 @@
+"""Attendance: the desk or the activity's operator marks present or absent; a resident may scan the session's QR code.
+
+Absences are rows too (present = false): the check-up and the no-show routine count them.
+"""
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import ActivitySession, Attendance, Enrolment
+from services.activities import seats
+from services.activities.programme import require_runs_activity
+from services.activities.wording import _
+from services.core import audit, errors
+from services.core.access import Actor
+from services.core.transaction import write_transaction
+
+# Self check-in by QR code from a little before the start until a little after.
+SELF_CHECK_IN_BEFORE = timedelta(minutes=30)
+SELF_CHECK_IN_AFTER = timedelta(minutes=30)
+
+
+def enrolment_in(session: Session, row: ActivitySession, resident_id: int) -> Enrolment | None:
+    return session.scalar(select(Enrolment).where(seats.covers(row.id, row.activity_id),
+                                                  Enrolment.resident_id == resident_id,
+                                                  Enrolment.status == "enrolled").limit(1))
+
+
+def _mark(session: Session, row: ActivitySession, resident_id: int, present: bool, method: str,
+          user_id: int | None, now: datetime) -> Attendance:
+    found = session.scalar(select(Attendance).where(Attendance.session_id == row.id,
+                                                    Attendance.resident_id == resident_id))
+    found = found or Attendance(session_id=row.id, resident_id=resident_id)
+    found.present, found.method, found.recorded_by_id, found.recorded_at = present, method, user_id, now
+    session.add(found)
+    session.flush()
+    return found
+
+
+def record(session: Session, actor: Actor, session_id: int, resident_id: int, present: bool,
+           now: datetime) -> Attendance:
+    """The desk marks anyone enrolled; the operator those in its own activities. Not before the session starts."""
+    with write_transaction(session):
+        row = session.get(ActivitySession, session_id)
+        if row is None:
+            raise errors.NotFound(_("找不到该场次"), field="session_id")
+        require_runs_activity(actor, row.activity)
+        if row.status != "scheduled":
+            raise errors.InvalidState(_("该场次已取消"))
+        if now < row.starts_at - SELF_CHECK_IN_BEFORE:
+            raise errors.InvalidState(_("场次还没开始，不能点名"))
+        if enrolment_in(session, row, resident_id) is None:
+            raise errors.InvalidState(_("该居民没有报名这一场"), field="resident_id")
+        mark = _mark(session, row, resident_id, present, "operator" if actor.role == "operator" else "desk",
+                     actor.user_id, now)
+        if row.activity.sensitive:
+            audit.record(session, actor.user_id, audit.CHANGE, "attendance", mark.id, now)
+    return mark
+
+
+def self_check_in(session: Session, actor: Actor, token: str, now: datetime) -> tuple[ActivitySession, list[int]]:
+    """The resident scanned the code at the session: everyone of their household enrolled is marked present."""
+    with write_transaction(session):
+        row = session.scalar(select(ActivitySession).where(ActivitySession.checkin_token == token))
+        if row is None or row.status != "scheduled":
+            raise errors.NotFound(_("找不到该场次"))
+        if not row.starts_at - SELF_CHECK_IN_BEFORE <= now <= row.starts_at + SELF_CHECK_IN_AFTER:
+            raise errors.InvalidState(_("签到时间为开始前后半小时内"))
+        marked = [rid for rid in sorted(actor.resident_ids) if enrolment_in(session, row, rid) is not None]
+        if not marked:
+            raise errors.InvalidState(_("您没有报名这一场"))
+        for resident_id in marked:
+            _mark(session, row, resident_id, True, "qr", actor.user_id, now)
+    return row, marked
+
+
+def attendance_of(session: Session, session_id: int) -> dict[int, bool]:
+    return dict(session.execute(select(Attendance.resident_id, Attendance.present)
+                                .where(Attendance.session_id == session_id)).all())

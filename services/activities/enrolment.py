@@ -1,0 +1,165 @@
+"""Use-cases of enrolment (报名): enrol oneself or a ward, leave, take or turn down an offered seat.
+
+Every write holds the activity's lock (PostgreSQL row lock; SQLite BEGIN IMMEDIATE) while it counts
+seats, so a rush of hundreds takes exactly the free seats and queues the rest in arrival order.
+"""
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from models import LIVE_ENROLMENT, TAKING_SEATS, Activity, ActivitySession, Enrolment, Resident
+from services.activities import eligibility, listing, notices, offers, seats
+from services.activities.programme import lock_activity
+from services.activities.wording import _
+from services.core import audit, errors
+from services.core.access import Actor
+from services.core.transaction import write_transaction
+from services.routines.scheduler_settings import Settings
+
+
+@dataclass(frozen=True)
+class EnrolInput:
+    resident_id: int
+    session_id: int | None = None
+    activity_id: int | None = None
+    waitlist: bool = False
+
+
+def require_enrols_for(actor: Actor, resident_id: int) -> None:
+    """Staff enrol anyone at the desk; residents themselves and their wards; operators no one."""
+    if actor.is_staff or resident_id in actor.resident_ids:
+        return
+    raise errors.Forbidden(_("只能为本人或监护的家人报名"))
+
+
+def _activity_id(session: Session, data: EnrolInput) -> int:
+    if (data.session_id is None) == (data.activity_id is None):
+        raise errors.Invalid("session_id", _("请给出 session_id 或 activity_id（二选一）"))
+    if data.activity_id is not None:
+        return data.activity_id
+    row = session.get(ActivitySession, data.session_id)
+    if row is None:
+        raise errors.NotFound(_("找不到该场次"), field="session_id")
+    return row.activity_id
+
+
+def _targets(session: Session, activity: Activity, data: EnrolInput,
+             now: datetime) -> tuple[list[ActivitySession], ActivitySession | None]:
+    """The sessions the seat is in, and the one session for a per-session activity."""
+    if activity.mode == "course":
+        ahead = [s for s in notices.scheduled(activity) if s.starts_at > now]
+        if not ahead:
+            raise errors.InvalidState(_("该课程已经结束"))
+        return ahead, None
+    if data.session_id is None:
+        raise errors.Invalid("session_id", _("该活动按场次报名，请选择场次"))
+    row = session.get(ActivitySession, data.session_id)
+    if row.status != "scheduled":
+        raise errors.InvalidState(_("该场次已取消"))
+    if row.starts_at <= now:
+        raise errors.InvalidState(_("该场次已经开始"))
+    return [row], row
+
+
+def _lock_resident(session: Session, resident_id: int) -> Resident:
+    """The person's row, locked after the activity's: two enrolments of one person in two activities at once
+    then queue here, so the second sees the first when it checks for overlaps (PostgreSQL; SQLite serialises)."""
+    found = session.scalars(select(Resident).where(Resident.id == resident_id).with_for_update()).first()
+    if found is None:
+        raise errors.NotFound(_("找不到该居民"), field="resident_id")
+    return found
+
+
+def enrol(session: Session, actor: Actor, data: EnrolInput, now: datetime, settings: Settings) -> Enrolment:
+    """Enrol, or join the waiting list when full and asked to; refused with the rule otherwise."""
+    with write_transaction(session):
+        activity = lock_activity(session, _activity_id(session, data))
+        if not listing.sees(actor, activity):  # a closed group is enrolled by the desk, not found by guessing
+            raise errors.NotFound(_("找不到该活动"), field="activity_id")
+        resident = _lock_resident(session, data.resident_id)
+        require_enrols_for(actor, resident.id)
+        targets, target = _targets(session, activity, data, now)
+        eligibility.check_registration(activity, now)
+        eligibility.check_eligible(activity, resident, targets[0], settings.tz)
+        eligibility.check_not_enrolled(session, activity, resident, target)
+        eligibility.check_overlap_and_quota(session, activity, resident, targets, settings.tz)
+        need = seats.seats_for(activity, resident, targets[0].starts_at.astimezone(settings.tz).date())
+        free = seats.remaining(session, activity, targets)
+        if free < need and not data.waitlist:
+            raise errors.CapacityExceeded(remaining=max(free, 0))
+        row = Enrolment(activity_id=activity.id, session_id=target.id if target else None, resident_id=resident.id,
+                        seats=need, status="enrolled" if free >= need else "waitlisted",
+                        enrolled_by_id=actor.user_id, created_at=now)
+        session.add(row)
+        session.flush()
+        if row.status == "enrolled":
+            notices.enrolment_confirmed(session, row, activity, targets[0], now, settings)
+        if activity.sensitive:
+            audit.record(session, actor.user_id, audit.CREATE, "enrolment", row.id, now)
+    return row
+
+
+def visible_enrolment(session: Session, actor: Actor, enrolment_id: int) -> Enrolment:
+    row = session.get(Enrolment, enrolment_id)
+    runs = actor.role == "operator" and row is not None and row.activity.operator == actor.organisation
+    if row is None or not (actor.is_staff or row.resident_id in actor.resident_ids or runs):
+        raise errors.NotFound(_("找不到该报名"))
+    return row
+
+
+def _require_own_or_desk(actor: Actor, row: Enrolment) -> None:
+    """Leaving and answering an offer are the person's (or guardian's) or the desk's: not the operator's."""
+    if not (actor.is_staff or row.resident_id in actor.resident_ids):
+        raise errors.Forbidden()
+
+
+def cancel(session: Session, actor: Actor, enrolment_id: int, now: datetime, settings: Settings) -> Enrolment:
+    """Leave (or leave the line); a freed seat is offered to the first in line at once."""
+    with write_transaction(session):
+        row = visible_enrolment(session, actor, enrolment_id)
+        _require_own_or_desk(actor, row)
+        activity = lock_activity(session, row.activity_id)
+        session.refresh(row)
+        if row.status not in LIVE_ENROLMENT:
+            raise errors.InvalidState(_("该报名已结束"))
+        freed = row.status in TAKING_SEATS
+        row.status, row.responded_at = "cancelled", now
+        session.flush()
+        if freed:
+            offers.offer_freed(session, activity, row.session, now, settings)
+    return row
+
+
+def accept(session: Session, actor: Actor, enrolment_id: int, now: datetime, settings: Settings) -> Enrolment:
+    """Take an offered seat while its hold lasts."""
+    with write_transaction(session):
+        row = visible_enrolment(session, actor, enrolment_id)
+        _require_own_or_desk(actor, row)
+        activity = lock_activity(session, row.activity_id)
+        won = session.execute(update(Enrolment).where(Enrolment.id == row.id, Enrolment.status == "offered",
+                                                      Enrolment.hold_until > now)
+                              .values(status="enrolled", responded_at=now)).rowcount
+        session.refresh(row)
+        if not won:
+            raise errors.InvalidState(_("保留时间已过") if row.status in ("offered", "expired") else _("没有待确认的位置"))
+        targets = offers.targets_of(activity, row, now)
+        if targets:
+            notices.enrolment_confirmed(session, row, activity, targets[0], now, settings)
+    return row
+
+
+def decline(session: Session, actor: Actor, enrolment_id: int, now: datetime, settings: Settings) -> Enrolment:
+    """Turn down an offered seat: it goes to the next in line at once."""
+    with write_transaction(session):
+        row = visible_enrolment(session, actor, enrolment_id)
+        _require_own_or_desk(actor, row)
+        activity = lock_activity(session, row.activity_id)
+        won = session.execute(update(Enrolment).where(Enrolment.id == row.id, Enrolment.status == "offered")
+                              .values(status="declined", responded_at=now)).rowcount
+        session.refresh(row)
+        if not won:
+            raise errors.InvalidState(_("没有待确认的位置"))
+        offers.offer_freed(session, activity, row.session, now, settings)
+    return row

@@ -1,0 +1,1 @@
+"""The programme's pages and API (活动报名)."""
