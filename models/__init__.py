@@ -14,6 +14,7 @@ from .messages import (
     OutboxMessage,
     ResidentContact,
 )
+from .operations import BackupRun, Heartbeat
 from .people import GROUPS, Building, Resident
 from .security import ActivationCode, LoginFailure, UserSetting
 from .spaces import SPACE_DEFAULTS, Centre, Closure, OpeningHours, Resource
@@ -25,4 +26,5 @@ __all__ = [
     "ActivationCode", "LoginFailure", "UserSetting", "SPACE_DEFAULTS",
     "AttentionFlag", "CONTACT_METHODS", "CONTACT_OUTCOMES", "ContactRecord", "DeliveryAttempt", "MESSAGE_STATUSES",
     "OutboxMessage", "ResidentContact",
+    "BackupRun", "Heartbeat",
 ]
