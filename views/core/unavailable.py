@@ -14,8 +14,8 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from models import db
 from views.core.i18n import DEFAULT, LANGUAGES, SESSION_KEY
 
-BUSY, UNREACHABLE, STORAGE_FULL = "busy", "unreachable", "storage_full"
-RETRY_AFTER = {BUSY: 5, UNREACHABLE: 10, STORAGE_FULL: 60}
+BUSY, UNREACHABLE, STORAGE = "busy", "unreachable", "storage"
+RETRY_AFTER = {BUSY: 5, UNREACHABLE: 10, STORAGE: 60}
 # SQLSTATEs: statement timeout, lock not available, disk full.
 BUSY_STATES, FULL_STATES = ("57014", "55P03"), ("53100",)
 
@@ -23,16 +23,18 @@ BUSY_STATES, FULL_STATES = ("57014", "55P03"), ("53100",)
 def reason_for(err: Exception) -> str:
     cause = getattr(err, "orig", None) or err
     state, text = getattr(cause, "sqlstate", None), str(cause).lower()
-    if state in FULL_STATES or "disk is full" in text or "no space left" in text:
-        return STORAGE_FULL
+    # A full disk is SQLITE_FULL; a write refused part-way (a quota, a file-size limit) or a failing disk
+    # is SQLITE_IOERR "disk I/O error". Either way nothing new can be stored until someone sees to the disk.
+    if state in FULL_STATES or any(sign in text for sign in ("disk is full", "no space left", "disk i/o error")):
+        return STORAGE
     if state in BUSY_STATES or "database is locked" in text or "table is locked" in text:
         return BUSY
     return UNREACHABLE
 
 
 def _message(reason: str) -> str:
-    if reason == STORAGE_FULL:
-        return _("存储空间已满，暂时不能保存新的内容；查看不受影响。请通知管理员清理磁盘。")
+    if reason == STORAGE:
+        return _("存储空间已满或磁盘出错，暂时不能保存新的内容；查看不受影响。请通知管理员。")
     if reason == BUSY:
         return _("系统正忙，请稍后再试。")
     return _("数据库暂时连不上，请稍后再试。")
