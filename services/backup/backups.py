@@ -7,6 +7,7 @@ directory is 0700 and each file 0600 from the moment it exists.
 import logging
 import os
 import sqlite3
+import subprocess
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -91,7 +92,8 @@ def _dated_copy(engine: Engine, policy: Policy, now: datetime) -> tuple[Path, Co
     try:
         counts = verify(dialect, partial, _copy(engine, partial, policy))
         os.replace(partial, final)
-    except (OSError, sqlite3.Error) as err:
+        files.sync_directory(directory)  # the new name survives a power cut too
+    except (OSError, sqlite3.Error, SQLAlchemyError, subprocess.SubprocessError) as err:
         partial.unlink(missing_ok=True)
         raise BackupFailed(_("备份失败：%(error)s", error=str(err))) from err
     except BaseException:

@@ -56,6 +56,14 @@ def private_directory(directory: Path) -> Path:
     return directory
 
 
+def sync_directory(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def create_private(path: Path) -> int:
     """Create `path` readable by its owner only, before a byte of data is in it."""
     return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
