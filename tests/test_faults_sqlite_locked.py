@@ -79,3 +79,15 @@ def test_a_locked_form_post_is_a_503_page_in_the_readers_language_not_a_500(cent
     assert "Temporarily unavailable" in html and "The system is busy" in html and "Traceback" not in html
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(LoginFailure)) == 0
+
+
+def test_sqlite_flushes_every_commit_to_disk_unless_normal_is_chosen(tmp_path):
+    """synchronous=FULL by default (an acknowledged booking survives a power cut); NORMAL only on request."""
+    for config, expected in (({}, 2), ({"SQLITE_SYNCHRONOUS": "normal"}, 1)):
+        app = make_app(f"sqlite:///{tmp_path / f'{expected}.db'}", **config)
+        with app.app_context():
+            assert db.session.connection().exec_driver_sql("PRAGMA synchronous").scalar() == expected
+            assert db.session.connection().exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            db.engine.dispose()
+    with pytest.raises(ValueError, match="SQLITE_SYNCHRONOUS must be one of FULL, NORMAL"):
+        make_app(f"sqlite:///{tmp_path / 'off.db'}", SQLITE_SYNCHRONOUS="OFF")
