@@ -18,8 +18,7 @@ sys.path.insert(0, str(ROOT))
 from models import db  # noqa: E402
 from services.booking import booking  # noqa: E402
 from services.booking.rules import Request  # noqa: E402
-from tests.conftest import make_app  # noqa: E402
-from tests.factories import DESK, context, resident, space  # noqa: E402
+from tests.world import DESK, context, make_app, resident, space  # noqa: E402
 
 WRITES, ROUNDS = 300, 2
 ALWAYS_OPEN = [(d, clock_time(0), clock_time(23, 59)) for d in range(7)]

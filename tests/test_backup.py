@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import MetaData, Table, inspect, select
 
 from models import BackupRun, db
-from tests.conftest import make_app, reset_postgres
 from tests.web_world import build
+from tests.world import make_app, reset_postgres
 
 
 def every_row(app) -> dict[str, list[tuple]]:

@@ -11,8 +11,8 @@ from models import AuditEntry, BackupRun, db
 from services.backup import files, nightly, retention, sqlite_copy
 from services.backup.backups import Policy, make_backup
 from services.routines.scheduler_settings import settings_from
-from tests.conftest import NOW, TZ, make_app
 from tests.web_world import build
+from tests.world import NOW, TZ, make_app
 
 
 def backups_at(*stamps: str) -> list[files.BackupFile]:

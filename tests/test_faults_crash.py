@@ -20,9 +20,8 @@ from sqlalchemy import create_engine, select
 
 from models import AuditEntry, Booking, db
 from services.accounts import accounts
-from tests.conftest import TZ, make_app
-from tests.factories import resident, space
 from tests.server import gunicorn, gunicorn_process, worker_pids
+from tests.world import TZ, make_app, resident, space
 
 TRIES, CAPACITY, WORKERS = 200, 100, 2
 KILL_AFTER = 20  # answers back before the kill: the rest are in flight or queued

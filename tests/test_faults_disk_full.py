@@ -15,9 +15,8 @@ import requests
 
 from models import db
 from services.accounts import accounts
-from tests.conftest import TZ, make_app
-from tests.factories import resident, space
 from tests.server import gunicorn_process, worker_pids
+from tests.world import TZ, make_app, resident, space
 
 ROOM_FOR = 256 * 1024  # bytes the log may take before the "disk" is full
 PEOPLE = 200

@@ -5,7 +5,7 @@ from sqlalchemy import text
 
 from models import db, utcnow
 from services.core import health
-from tests.conftest import make_app
+from tests.world import make_app
 
 
 def test_healthz_answers_without_the_database(tmp_path):

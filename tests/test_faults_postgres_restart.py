@@ -21,10 +21,9 @@ from sqlalchemy import func, select
 from models import Booking, DeliveryAttempt, Heartbeat, OutboxMessage, db, utcnow
 from services.accounts import accounts
 from services.messaging import outbox
-from tests.conftest import TZ, make_app
-from tests.factories import resident, space
 from tests.pg_cluster import throwaway_cluster
 from tests.server import ROOT, gunicorn
+from tests.world import TZ, make_app, resident, space
 
 CLIENTS = 4
 PEOPLE = 600

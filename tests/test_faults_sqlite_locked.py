@@ -8,9 +8,8 @@ from sqlalchemy import func, select
 
 from models import Booking, LoginFailure, db
 from services.accounts import accounts
-from tests.conftest import NOW, TZ, make_app
-from tests.factories import resident, space
 from tests.web_login import page_csrf_token
+from tests.world import NOW, TZ, make_app, resident, space
 
 BUSY_TIMEOUT = 0.2  # seconds; the deployment default is 30
 

@@ -92,9 +92,8 @@ def verify(path: Path) -> Counts:
     return {table: len(lines) for table, lines in _copied_rows(_data_lines(path)).items()}
 
 
-def revision(path: Path) -> str | None:
-    lines = _copied_rows(_data_lines(path, "--table=alembic_version")).get("alembic_version")
-    return lines[0] if lines else None
+def revisions(path: Path) -> list[str]:
+    return sorted(_copied_rows(_data_lines(path, "--table=alembic_version")).get("alembic_version", []))
 
 
 def rows_in(engine: Engine) -> Counts:

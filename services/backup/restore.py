@@ -22,8 +22,8 @@ class Plan:
     tables_present: bool  # the target already has the (empty) schema
 
 
-def _revision(dialect: str, path: Path) -> str:
-    found = pg_copy.revision(path) if dialect == "postgresql" else sqlite_copy.revision(path)
+def _revisions(dialect: str, path: Path) -> list[str]:
+    found = pg_copy.revisions(path) if dialect == "postgresql" else sqlite_copy.revisions(path)
     if not found:
         raise BackupFailed(_("%(name)s 不是本系统的备份文件", name=path.name))
     return found
@@ -41,10 +41,11 @@ def plan(engine: Engine, path: Path, known_revisions: set[str]) -> Plan:
     if dialect != engine.dialect.name:
         raise BackupFailed(_("这是 %(file)s 的备份，不能恢复到 %(target)s 数据库", file=dialect,
                              target=engine.dialect.name))
-    revision = _revision(dialect, path)
-    if revision not in known_revisions:
+    found = _revisions(dialect, path)
+    revision = ", ".join(found)
+    if unknown := [r for r in found if r not in known_revisions]:
         raise BackupFailed(_("这个备份来自更新版本的系统（数据库版本 %(revision)s），请先升级本系统再恢复",
-                             revision=revision))
+                             revision=", ".join(unknown)))
     existing = _rows_in(engine)
     holding = {t: n for t, n in existing.items() if n and t not in BOOKKEEPING_TABLES}
     if holding:

@@ -69,14 +69,13 @@ def verify(path: Path) -> Counts:
         conn.close()
 
 
-def revision(path: Path) -> str | None:
-    """The schema revision the file was made at (None: no migrations table)."""
+def revisions(path: Path) -> list[str]:
+    """The schema revisions the file was made at (one per Alembic head; none without migrations)."""
     conn = _open_read_only(path)
     try:
         if REVISION_TABLE not in _tables(conn):
-            return None
-        row = conn.execute(f"SELECT version_num FROM {REVISION_TABLE}").fetchone()
-        return row[0] if row else None
+            return []
+        return sorted(row[0] for row in conn.execute(f"SELECT version_num FROM {REVISION_TABLE}"))
     except sqlite3.DatabaseError as err:
         raise BackupFailed(_("不是可读的 SQLite 备份：%(error)s", error=str(err))) from None
     finally:
