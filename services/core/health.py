@@ -7,7 +7,9 @@ import socket
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import text, update
+from sqlalchemy import text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -20,12 +22,14 @@ CHECKS = ("database", "migrations", "scheduler")
 
 
 def record_heartbeat(session: Session, now: datetime, process: str = SCHEDULER) -> None:
-    """Upsert this process's beat; one scheduler per deployment, so two writers never race here."""
-    values = {"beat_at": now, "pid": os.getpid(), "host": socket.gethostname()[:120]}
+    """Upsert this process's beat in one statement: run-jobs and the scheduler may beat at the same moment."""
+    values = {"process": process, "beat_at": now, "pid": os.getpid(), "host": socket.gethostname()[:120]}
+    dialect_insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stmt = dialect_insert(Heartbeat).values(**values)
+    stmt = stmt.on_conflict_do_update(index_elements=["process"],
+                                      set_={key: stmt.excluded[key] for key in ("beat_at", "pid", "host")})
     with write_transaction(session):
-        changed = session.execute(update(Heartbeat).where(Heartbeat.process == process).values(**values)).rowcount
-        if not changed:
-            session.add(Heartbeat(process=process, **values))
+        session.execute(stmt)
 
 
 @dataclass
