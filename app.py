@@ -6,7 +6,7 @@ from flask import Flask
 
 from cli import register_cli
 from models import db
-from services.core.database import install_sqlite_listeners, normalise_url, sqlite_engine_options
+from services.core.database import engine_options, install_sqlite_listeners, normalise_url
 from views import register_error_handlers, register_extensions
 from views.accounts import admin, auth
 from views.activities import api_activities, api_enrolments, pages, programme_pages
@@ -21,13 +21,13 @@ from views.booking import (
     portal,
 )
 from views.circle import api_circle, circle_pages
-from views.core import home
+from views.core import health, home
 from views.feeds import feed_pages, feeds
 from views.routines import api_outbox, api_waitlist, outreach_pages, waitlist_pages
 
 # Every blueprint of the app, by area. The menu's links are listed in views/core/navigation.py.
 BLUEPRINTS = (
-    auth.bp, admin.bp, home.bp,
+    auth.bp, admin.bp, home.bp, health.bp,
     api_spaces.bp, api_bookings.bp, desk.bp, desk_residents.bp, portal.bp, operator.bp, admin_spaces.bp,
     calendar_pages.bp,
     feeds.bp, feeds.api, feed_pages.bp,
@@ -48,18 +48,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
-        for key, env in (("SQLALCHEMY_DATABASE_URI", "DATABASE_URL"), ("SECRET_KEY", "SECRET_KEY")):
+        for key, env in (("SQLALCHEMY_DATABASE_URI", "DATABASE_URL"), ("SECRET_KEY", "SECRET_KEY"),
+                         ("BACKUP_DIR", "BACKUP_DIR")):
             if os.environ.get(env):
                 app.config[key] = os.environ[env]
     else:
         app.config.update(test_config)
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_url(app.config["SQLALCHEMY_DATABASE_URI"])
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", sqlite_engine_options())
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS",
+                          engine_options(app.config["SQLALCHEMY_DATABASE_URI"], app.config))
 
     db.init_app(app)
     with app.app_context():
-        install_sqlite_listeners(db.engine)
+        install_sqlite_listeners(db.engine, app.config)
     register_extensions(app)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)

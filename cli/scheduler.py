@@ -55,11 +55,15 @@ def _run_in_app(app: Flask, job: jobs.Job) -> None:
 
 def build_scheduler(app: Flask) -> BlockingScheduler:
     scheduler = BlockingScheduler(timezone=ZoneInfo(app.config["TIMEZONE"]))
+    # SCHEDULER_INTERVALS ({job id: seconds}) and SCHEDULER_STAGGER_SECONDS tune the timetable.
+    intervals = dict(app.config.get("SCHEDULER_INTERVALS", {}))
+    stagger = float(app.config.get("SCHEDULER_STAGGER_SECONDS", STAGGER_SECONDS))
     for order, job in enumerate(jobs.JOBS):
         # First runs staggered in registry order, so freed seats are offered and reminders queued
         # before the first delivery, as in run-jobs.
-        first_run = utcnow() + timedelta(seconds=STAGGER_SECONDS * order)
-        scheduler.add_job(_run_in_app, "interval", args=(app, job), seconds=job.every.total_seconds(),
+        first_run = utcnow() + timedelta(seconds=stagger * order)
+        every = float(intervals.get(job.id, job.every.total_seconds()))
+        scheduler.add_job(_run_in_app, "interval", args=(app, job), seconds=every,
                           id=job.id, name=job.description, replace_existing=True, coalesce=True,
                           max_instances=1, misfire_grace_time=MISFIRE_GRACE_SECONDS, next_run_time=first_run)
     return scheduler

@@ -24,6 +24,7 @@ from .messages import (
     OutboxMessage,
     ResidentContact,
 )
+from .operations import BackupRun, Heartbeat
 from .people import GROUPS, Building, Resident
 from .security import ActivationCode, LoginFailure, UserSetting
 from .spaces import SPACE_DEFAULTS, Centre, Closure, OpeningHours, Resource
@@ -37,4 +38,5 @@ __all__ = [
     "OutboxMessage", "ResidentContact",
     "Activity", "ActivitySession", "Attendance", "Enrolment", "ENROLMENT_STATUSES", "LIVE_ENROLMENT", "MODES",
     "TAKING_SEATS",
+    "BackupRun", "Heartbeat",
 ]

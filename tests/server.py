@@ -21,20 +21,42 @@ def free_port() -> int:
 @contextmanager
 def gunicorn(app_spec: str, workers: int, env: dict | None = None, ready_path: str = "/login"):
     """Yield the base URL of `app_spec` served by gunicorn with `workers` sync workers."""
+    with gunicorn_process(app_spec, workers, env, ready_path) as (base, _):
+        yield base
+
+
+@contextmanager
+def gunicorn_process(app_spec: str, workers: int, env: dict | None = None, ready_path: str = "/login",
+                     preexec_fn=None):
+    """Yield the base URL and the master process, for tests that signal the server or limit it."""
     port = free_port()
     gunicorn_bin = str(Path(sys.executable).with_name("gunicorn"))
     proc = subprocess.Popen(
         [gunicorn_bin, "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--backlog", "2048",
          "--log-level", "warning", app_spec],
-        cwd=ROOT, env={**os.environ, **(env or {})},
+        cwd=ROOT, env={**os.environ, **(env or {})}, preexec_fn=preexec_fn,
     )
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_until_ready(base + ready_path, proc)
-        yield base
+        yield base, proc
     finally:
-        proc.terminate()
+        if proc.poll() is None:
+            proc.terminate()
         proc.wait(timeout=20)
+
+
+def worker_pids(master: int) -> list[int]:
+    """The master's child processes (gunicorn's workers), read from /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # it exited while we looked
+        if int(fields[1]) == master:
+            found.append(int(stat.parent.name))
+    return found
 
 
 def _wait_until_ready(url: str, proc: subprocess.Popen) -> None:

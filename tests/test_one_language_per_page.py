@@ -59,7 +59,7 @@ PAGES = {
                                        "/admin/spaces/{space}", "/admin/spaces/new", "/admin/users"],
 }
 # Not pages: files and machine answers, checked elsewhere (feeds, CSV exports, the JSON API).
-NOT_PAGES = re.compile(r"^/(api/|static/|feeds/<token>|bookings/<int:booking_id>\.ics)|\.csv$")
+NOT_PAGES = re.compile(r"^/(api/|static/|feeds/<token>|bookings/<int:booking_id>\.ics|healthz$|readyz$)|\.csv$")
 ENGLISH = {"lang": "en", "headers": {"Accept-Language": "en-GB,en;q=0.9"}}
 CHINESE = {"lang": "zh", "headers": {"Accept-Language": "zh-CN,zh;q=0.9"}}
 

@@ -1,10 +1,11 @@
-"""Engine set-up that makes SQLite safe under concurrent writers.
+"""Engine set-up: SQLite safe under concurrent writers, PostgreSQL quick to fail and quick to recover.
 
 Python's sqlite3 driver sends no BEGIN before a SELECT, so a check-then-insert would check
 outside any transaction. We take BEGIN over: IMMEDIATE (the write lock up front) for every
 transaction except those marked read-only (web requests until a use-case's write_transaction),
 which use a plain deferred BEGIN.
 """
+from collections.abc import Mapping
 from contextvars import ContextVar
 
 from sqlalchemy import event
@@ -12,25 +13,59 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 BUSY_TIMEOUT_SECONDS = 30
+# FULL: every commit is on the disk before the answer (survives a power cut); NORMAL in WAL mode
+# fsyncs only at checkpoints, so a power cut can lose the last commits (never corrupt the file).
+# docs/operations.md has the measured cost; acknowledged bookings matter more than a few ms.
+SYNCHRONOUS_MODES = ("FULL", "NORMAL")
+DEFAULT_SYNCHRONOUS = "FULL"
+# Below gunicorn's 30 s worker timeout: a stuck statement ends as a clean 503, not a killed worker.
+CONNECT_TIMEOUT_SECONDS = 5
+STATEMENT_TIMEOUT_SECONDS = 20
 _read_only: ContextVar[bool] = ContextVar("read_only", default=False)
 
 
-def sqlite_engine_options() -> dict:
-    return {"connect_args": {"timeout": BUSY_TIMEOUT_SECONDS, "check_same_thread": False}}
+def sqlite_settings(config: Mapping) -> tuple[float, str]:
+    """The busy timeout (seconds) and the synchronous mode from SQLITE_BUSY_TIMEOUT_SECONDS, SQLITE_SYNCHRONOUS."""
+    busy = float(config.get("SQLITE_BUSY_TIMEOUT_SECONDS", BUSY_TIMEOUT_SECONDS))
+    synchronous = str(config.get("SQLITE_SYNCHRONOUS", DEFAULT_SYNCHRONOUS)).upper()
+    if synchronous not in SYNCHRONOUS_MODES:
+        raise ValueError(f"SQLITE_SYNCHRONOUS must be one of {', '.join(SYNCHRONOUS_MODES)}, not {synchronous!r}")
+    return busy, synchronous
 
 
-def install_sqlite_listeners(engine: Engine) -> None:
+def sqlite_engine_options(busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> dict:
+    return {"connect_args": {"timeout": busy_timeout, "check_same_thread": False}}
+
+
+def postgres_engine_options(config: Mapping) -> dict:
+    """Check a pooled connection before use (it may predate a server restart) and never wait long."""
+    connect = int(config.get("DATABASE_CONNECT_TIMEOUT_SECONDS", CONNECT_TIMEOUT_SECONDS))
+    statement = float(config.get("DATABASE_STATEMENT_TIMEOUT_SECONDS", STATEMENT_TIMEOUT_SECONDS))
+    return {"pool_pre_ping": True,
+            "connect_args": {"connect_timeout": connect, "options": f"-c statement_timeout={int(statement * 1000)}"}}
+
+
+def engine_options(url: str, config: Mapping) -> dict:
+    if url.startswith("sqlite"):
+        return sqlite_engine_options(sqlite_settings(config)[0])
+    if url.startswith("postgresql"):
+        return postgres_engine_options(config)
+    return {}
+
+
+def install_sqlite_listeners(engine: Engine, config: Mapping | None = None) -> None:
     if engine.dialect.name != "sqlite":
         return
+    busy, synchronous = sqlite_settings(config or {})
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy * 1000)}")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 
 from services.activities import offers as activity_offers
 from services.activities import reminders as activity_reminders
+from services.backup import nightly
+from services.core import health
 from services.messaging import outbox
 from services.routines import housekeeping, no_shows, outreach, reminders, waitlist
 from services.routines.scheduler_settings import Settings
@@ -28,7 +30,15 @@ class Job:
     description: str
 
 
+def beat(session: Session, now: datetime, settings: Settings) -> int:
+    """The scheduler's sign of life for GET /readyz (also written by run-jobs, for cron deployments)."""
+    health.record_heartbeat(session, now)
+    return 0  # nothing to report: a log line every 30 s would bury the jobs that did something
+
+
 JOBS: tuple[Job, ...] = (
+    Job("heartbeat", beat, timedelta(seconds=30),
+        "定时任务进程的心跳 / the scheduler's heartbeat for /readyz"),
     Job("expire_holds", housekeeping.expire_holds, timedelta(minutes=1),
         "到期的候补保留作废 / expire waitlist holds past their deadline"),
     Job("expire_enrolment_offers", activity_offers.expire_offers, timedelta(minutes=1),
@@ -49,6 +59,9 @@ JOBS: tuple[Job, ...] = (
         "清除过期的个人信息 / purge personal data past its retention"),
     Job("deliver_outbox", outbox.deliver_due, timedelta(seconds=30),
         "发送待发消息 / send queued messages"),
+    # Last: a slow copy must not hold up the morning's messages in run-jobs.
+    Job("nightly_backup", nightly.back_up_nightly, timedelta(minutes=10),
+        "每晚备份数据库 / back up the database every night"),
 )
 
 

@@ -3,6 +3,7 @@
 Both locks belong to the process: they vanish when it exits or dies, so a crash never leaves a
 stale lock behind (unlike a row in a table or a pid file).
 """
+import contextlib
 import fcntl
 import os
 import zlib
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 # A fixed 32-bit key: advisory locks are per database, so deployments sharing a server do not collide.
 LOCK_KEY = zlib.crc32(b"linli-scheduler")
@@ -39,8 +41,11 @@ class AdvisoryLock:
 
     def release(self) -> None:
         if self.connection is not None:
-            self.connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": LOCK_KEY})
-            self.connection.close()
+            # After a server restart the lock went with the old connection: nothing left to unlock.
+            with contextlib.suppress(SQLAlchemyError):
+                self.connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": LOCK_KEY})
+            with contextlib.suppress(SQLAlchemyError):
+                self.connection.close()
             self.connection = None
 
 

@@ -47,6 +47,10 @@ class Settings:
     batch_size: int = 10
     mail: Mapping = field(default_factory=dict)
     webhook: Mapping = field(default_factory=dict)
+    backup_dir: str | None = None  # unset: no nightly backup (the admin page warns)
+    backup_at: time = time(2, 30)
+    backup_keep_daily: int = 7
+    backup_keep_monthly: int = 6
 
     def grace_for(self, resource_id: int, kind: str) -> timedelta:
         by_space = self.no_show_grace_by_space
@@ -92,4 +96,8 @@ def settings_from(config: Mapping) -> Settings:
         mail={key: config.get(f"MAIL_{key.upper()}") for key in
               ("server", "port", "username", "password", "use_tls", "use_ssl", "sender", "timeout")},
         webhook={key: config.get(f"WEBHOOK_{key.upper()}") for key in ("url", "secret", "timeout")},
+        backup_dir=config.get("BACKUP_DIR") or None,
+        backup_at=_clock(config.get("BACKUP_AT", "02:30"), "BACKUP_AT"),
+        backup_keep_daily=int(config.get("BACKUP_KEEP_DAILY", 7)),
+        backup_keep_monthly=int(config.get("BACKUP_KEEP_MONTHLY", 6)),
     )

@@ -1,11 +1,12 @@
 """Admins: the overview and centre settings, users and roles, and the audit log."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from models import ROLES, User, db
 from services.accounts import roles, signin
 from services.accounts.roles import STAFF_ROLES
+from services.backup import backups
 from services.core import audit
 from services.core.centre import change_settings, current_centre
 from services.core.errors import DomainError, Invalid, InvalidState
@@ -18,7 +19,8 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @bp.get("")
 @admin_required
 def index():
-    return render_template("admin/index.html", centre=current_centre(db.session))
+    return render_template("admin/index.html", centre=current_centre(db.session),
+                           backup=backups.status(db.session, current_app.config.get("BACKUP_DIR")))
 
 
 @bp.post("/centre")

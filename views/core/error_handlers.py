@@ -7,6 +7,7 @@ from werkzeug.exceptions import HTTPException
 
 from models import db
 from services.core.errors import N_, DomainError
+from views.core import unavailable
 from views.core.formatting import error_message
 
 HTTP_CODES = {400: "invalid", 401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "invalid",
@@ -48,6 +49,8 @@ def _http_message(err: HTTPException, status: int) -> str:
 
 
 def init_app(app: Flask) -> None:
+    unavailable.init_app(app)  # the database away, locked or full: 503, never a 500
+
     @app.errorhandler(DomainError)
     def _domain(err: DomainError):
         db.session.rollback()

@@ -1,5 +1,5 @@
 """Language: zh_CN by default; English when the user picks it or the browser asks for it first."""
-from flask import Flask, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import Babel, get_locale
 
 from views.core.preferences import saved_language
@@ -19,6 +19,8 @@ def chosen_language() -> str | None:
 def select_locale() -> str:
     """Pages: the reader's choice, else the browser's. The JSON API: the request's Accept-Language only,
     so a script gets the language it asks for whichever account it uses."""
+    if not has_request_context():  # the CLI and the scheduler speak the configured default
+        return current_app.config.get("BABEL_DEFAULT_LOCALE", DEFAULT)
     choice = None if request and request.path.startswith("/api/") else chosen_language()
     if choice in LANGUAGES:
         return choice

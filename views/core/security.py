@@ -67,6 +67,8 @@ def configure_cookies(app: Flask) -> None:
 
 
 def _needs_no_store(response) -> bool:
+    if response.status_code == 503:
+        return True  # the database is away: loading the user to decide would fail again, and 503s age fast
     if request.endpoint == "static" or request.path.startswith("/feeds/"):
         return False  # assets are public; feeds manage their own caching with ETags
     return current_user.is_authenticated or response.mimetype == "text/html"
