@@ -106,14 +106,18 @@ def book(session: Session, req: Request, actor: Actor, ctx: Context, channel: st
     return _insert(session, req, actor, ctx, channel, note)
 
 
-def book_series(session: Session, req: Request, rrule: str, actor: Actor, ctx: Context,
+def book_series(session: Session, req: Request, rrule: "str | recurrence.Recurrence", actor: Actor, ctx: Context,
                 skip_conflicts: bool = False, channel: str = "api", note: str | None = None,
                 with_alternatives: bool = True) -> SeriesResult:
-    """Book every occurrence of an RRULE: all or nothing, or skipping (and reporting) the refused ones."""
+    """Book every occurrence of an RRULE: all or nothing, or skipping (and reporting) the refused ones.
+
+    Pass a Recurrence (recurrence.expand) to have the rule checked and expanded before the lock.
+    """
     require_booking_for(actor, req.resident.id)
     horizon = ctx.now + timedelta(days=rules.window_days(req.resource, req.resident, ctx))
     times = recurrence.occurrences(rrule, req.start, req.end, ctx.tz, horizon)
-    series = Series(resource_id=req.resource.id, resident_id=req.resident.id, rrule=rrule.strip(),
+    rule_text = rrule.text if isinstance(rrule, recurrence.Recurrence) else rrule.strip()
+    series = Series(resource_id=req.resource.id, resident_id=req.resident.id, rrule=rule_text,
                     created_at=ctx.now)
     session.add(series)
     session.flush()
