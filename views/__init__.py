@@ -10,6 +10,7 @@ from views.core import (
     i18n,
     navigation,
     preferences,
+    request_limits,
     security,
     transactions,
 )
@@ -20,6 +21,7 @@ from views.feeds import feed_http
 def register_extensions(app: Flask) -> None:
     """What every page and answer shares: transactions, sign-in, language, CSRF, the menu, display settings."""
     transactions.init_app(app)  # first: it decides how the request's first transaction begins
+    request_limits.init_app(app)  # before any view or check reads the body
     login_manager.init_app(app)
     security.init_app(app)
     i18n.init_app(app)

@@ -9,6 +9,7 @@ from services.accounts.roles import STAFF_ROLES
 from services.core import audit
 from services.core.centre import change_settings, current_centre
 from services.core.errors import DomainError, Invalid, InvalidState
+from services.core.numbers import is_whole_number
 from views.core.pages import page_actor, readable
 from views.core.roles import admin_required
 
@@ -27,7 +28,7 @@ def centre_post():
     days = request.form.get("staff_window_days", "")
     try:
         change_settings(db.session, page_actor(), request.form.get("close_on_public_holidays") == "1",
-                        int(days) if days.isdigit() and len(days) < 6 else None)
+                        int(days) if is_whole_number(days) and len(days) < 6 else None)
     except DomainError as err:
         flash(readable(err), "error")
         return redirect(url_for("admin.index"))

@@ -11,6 +11,7 @@ from models import User, db
 from services.accounts import accounts, activation, signin
 from services.accounts.login_limits import TooManyAttempts
 from services.core.errors import DomainError, Invalid
+from services.core.numbers import is_whole_number
 from views.core.api_common import now
 from views.core.csrf import rotate_csrf_token
 from views.core.extensions import login_manager
@@ -24,7 +25,7 @@ KEPT_ON_SIGN_IN = ("lang", "large_text")
 def _load_user(cookie_id: str) -> User | None:
     # The cookie carries "id:session_version"; a bumped version signs out every copied cookie.
     user_id, _sep, version = cookie_id.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+    if not is_whole_number(user_id) or not is_whole_number(version):
         return None
     user = db.session.get(User, int(user_id))
     return user if user and user.session_version == int(version) else None
