@@ -1,0 +1,24 @@
+"""hardening: API tokens may expire; a change counter per centre validates feed ETags
+
+Revision ID: ha0d1e2f3a4b
+Revises: d0e1a2b3c4d5
+"""
+from alembic import op
+import sqlalchemy as sa
+
+import models.base
+
+revision = 'ha0d1e2f3a4b'
+down_revision = 'd0e1a2b3c4d5'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('api_token') as batch:
+        batch.add_column(sa.Column('expires_at', models.base.UTCDateTime(timezone=True), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table('api_token') as batch:
+        batch.drop_column('expires_at')
