@@ -6,7 +6,12 @@ from flask import Flask
 
 from cli import register_cli
 from models import db
-from services.core.database import install_sqlite_listeners, normalise_url, sqlite_engine_options
+from services.core.database import (
+    create_private_sqlite_file,
+    install_sqlite_listeners,
+    normalise_url,
+    sqlite_engine_options,
+)
 from views import register_error_handlers, register_extensions
 from views.accounts import admin, auth
 from views.booking import (
@@ -39,7 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(
-        SECRET_KEY="dev-only-change-me",
+        SECRET_KEY=None,  # never a fixed default: views/core/security.py makes one per installation
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{Path(app.instance_path) / 'app.db'}",
         TIMEZONE="Asia/Shanghai",
         JSON_AS_ASCII=False,
@@ -54,6 +59,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_url(app.config["SQLALCHEMY_DATABASE_URI"])
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", sqlite_engine_options())
+        create_private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
 
     db.init_app(app)
     with app.app_context():

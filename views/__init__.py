@@ -4,6 +4,7 @@ from flask import Flask
 from models import db
 from views.circle import circle_pages
 from views.core import (
+    access_log,
     csrf,
     error_handlers,
     formatting,
@@ -31,6 +32,7 @@ def register_extensions(app: Flask) -> None:
     formatting.init_app(app)
     circle_pages.init_app(app)  # the circle's label filters
     feed_http.init_app(app)  # feed caching, rate limit and token masking around the WSGI app
+    access_log.init_app(app)  # outermost: phone numbers in query strings never reach the access log
     migrate.init_app(app, db, directory=str(app.root_path + "/migrations"), render_as_batch=True)
 
 

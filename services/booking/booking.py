@@ -16,7 +16,7 @@ from models import Booking, Resident, Resource, Series
 from services.booking import availability, recurrence, rules
 from services.booking.rules import Context, Request
 from services.core import errors
-from services.core.access import Actor, require_booking_for, require_space_manager
+from services.core.access import Actor, require_booking_for, require_cancel_rights, require_space_manager
 from services.core.errors import N_
 
 CHECK_IN_OPENS = timedelta(hours=1)
@@ -149,8 +149,7 @@ def _change_status(booking: Booking, status: str, now: datetime) -> None:
 def cancel(session: Session, booking: Booking, actor: Actor, now: datetime, reason: str | None = None,
            following: bool = False) -> list[Booking]:
     """Cancel a booking (or it and the rest of its series); the seats are free at once."""
-    if not (actor.is_staff or booking.resident_id in actor.resident_ids):
-        require_space_manager(actor, booking.resource)
+    require_cancel_rights(actor, booking)
     targets = [booking]
     if following and booking.series_id:
         targets = list(session.scalars(

@@ -13,7 +13,7 @@ from services.accounts.login_limits import TooManyAttempts
 from services.core.errors import DomainError, Invalid
 from services.core.numbers import is_whole_number
 from views.core.api_common import now
-from views.core.csrf import rotate_csrf_token
+from views.core.csrf import mark_token_authenticated, rotate_csrf_token
 from views.core.extensions import login_manager
 
 bp = Blueprint("auth", __name__)
@@ -36,7 +36,10 @@ def _load_user_from_token(req) -> User | None:
     scheme, _sep, token = req.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
-    return accounts.user_for_token(db.session, token.strip(), now())
+    user = accounts.user_for_token(db.session, token.strip(), now())
+    if user is not None:
+        mark_token_authenticated()  # only this exempts the request from the CSRF check
+    return user
 
 
 def safe_next(target: str | None) -> str:

@@ -20,6 +20,7 @@ from models import db
 from services.feeds.feeds import TokenLookup
 
 FEED_PATH = re.compile(r"/feeds/[^/\s?\"]+\.ics")
+CANONICAL_FEED_PATH = re.compile(r"/feeds/[A-Za-z0-9_-]{1,100}\.ics")  # what feed_urls hands out
 MASKED = "/feeds/[token].ics"
 LOG_ENVIRON_KEYS = ("RAW_URI", "REQUEST_URI")
 CHECKED_FEED = "linli.feed_id"
@@ -54,11 +55,17 @@ class FeedMiddleware:
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
-        if not (path.startswith("/feeds/") and path.endswith(".ics")):
+        # "//feeds/…" and "/%66eeds/…" reach the same view: judge the path as the router sees it.
+        if not looks_like_feed(path):
             return self.wsgi_app(environ, start_response)
+        raw_path = environ.get("RAW_URI", environ.get("REQUEST_URI", path)).split("?", 1)[0]
         for key in LOG_ENVIRON_KEYS:
-            if key in environ:
-                environ[key] = mask_tokens(environ[key])
+            if key in environ:  # whatever its spelling, the whole request line goes: a token may hide in it
+                environ[key] = MASKED
+        if not CANONICAL_FEED_PATH.fullmatch(raw_path) or raw_path != path:
+            environ["PATH_INFO"] = MASKED
+            start_response("404 Not Found", [("Content-Length", "0"), *NO_CACHE_HEADERS])
+            return []
         answer = self._poll(environ, path[len("/feeds/"):-len(".ics")])
         if answer is not None:
             start_response(*answer)
@@ -83,6 +90,12 @@ class FeedMiddleware:
         if entry is None or not parse_etags(environ["HTTP_IF_NONE_MATCH"]).contains_weak(entry.etag):
             return None
         return "304 Not Modified", [("ETag", f'"{entry.etag}"'), *FEED_HEADERS]
+
+
+def looks_like_feed(path: str) -> bool:
+    """Any spelling the router would send to the feed view: slashes merged, case as sent."""
+    merged = re.sub(r"/{2,}", "/", path)
+    return merged.startswith("/feeds/") and merged.endswith(".ics")
 
 
 def token_lookup(app: Flask):
