@@ -12,6 +12,7 @@ from services.core.database import (
     normalise_url,
     sqlite_engine_options,
 )
+from services.feeds import changes as feed_changes
 from views import register_error_handlers, register_extensions
 from views.accounts import admin, auth
 from views.booking import (
@@ -62,6 +63,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         create_private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
 
     db.init_app(app)
+    feed_changes.install()  # every session bumps the feeds' change counter with what it commits
     with app.app_context():
         install_sqlite_listeners(db.engine)
     register_extensions(app)
