@@ -26,13 +26,13 @@ from views.booking import (
     portal,
 )
 from views.circle import api_circle, circle_pages
-from views.core import home
+from views.core import home, openapi
 from views.feeds import feed_pages, feeds
 from views.routines import api_outbox, api_waitlist, outreach_pages, waitlist_pages
 
 # Every blueprint of the app, by area. The menu's links are listed in views/core/navigation.py.
 BLUEPRINTS = (
-    auth.bp, admin.bp, home.bp,
+    auth.bp, admin.bp, home.bp, openapi.bp,
     api_spaces.bp, api_bookings.bp, desk.bp, desk_residents.bp, portal.bp, operator.bp, admin_spaces.bp,
     calendar_pages.bp,
     feeds.bp, feeds.api, feed_pages.bp,
