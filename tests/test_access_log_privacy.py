@@ -9,9 +9,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from models import db
-from tests.conftest import database_url, make_app
 from tests.feed_world import build_world
 from tests.test_feeds_logs import ROOT, _free_port, _get, _wait_for
+from tests.world import database_url, make_app
 
 
 def test_the_sqlite_database_and_its_wal_are_created_owner_only(tmp_path):

@@ -10,10 +10,9 @@ from sqlalchemy import select
 from models import AuditEntry, Booking, db
 from services.booking import booking
 from services.booking.rules import Request
-from tests.conftest import NOW, TZ, database_url, make_app
-from tests.factories import DESK, context
 from tests.feed_world import build_world
 from tests.test_feeds import events_of, fetch, path_of, uid
+from tests.world import DESK, NOW, TZ, context, database_url, make_app
 
 
 @pytest.fixture

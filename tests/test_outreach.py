@@ -105,8 +105,6 @@ def test_repeated_no_show_flags_are_shown_to_the_desk_until_resolved(tmp_path):
 
 
 def test_the_outreach_csv_neutralises_a_name_that_looks_like_a_formula(tmp_path):
-    from tests.conftest import database_url
-
     app = make_app(database_url("sqlite", tmp_path), FIXED_NOW=NOW)
     with app.app_context():
         world = build(db.session)

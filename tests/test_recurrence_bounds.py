@@ -13,7 +13,7 @@ from models import db
 from services.booking import recurrence
 from services.core import errors
 from tests.api_setup import build
-from tests.conftest import TZ
+from tests.world import TZ
 
 TUESDAY = datetime.combine(date(2026, 11, 24), clock(10), TZ)
 # The probe's rules: each kept dateutil searching to the year 9999 (1.0–1.3 s) or crashed it.

@@ -10,10 +10,10 @@ import requests
 from models import ApiToken, User, db
 from services.accounts import accounts, activation, password_policy
 from services.core import errors
-from tests.conftest import NOW
 from tests.server import gunicorn
 from tests.web_login import login, page_csrf_token
 from tests.web_world import PASSWORD, build
+from tests.world import NOW
 
 
 @pytest.fixture
