@@ -27,8 +27,8 @@ from models import (
 )
 from services.demo import demo
 from services.demo.demo_data import LOGINS, RESIDENT_LOGIN
-from tests.world import NOW, TZ, make_app
 from tests.web_login import login, page_csrf_token, post_form
+from tests.world import NOW, TZ, make_app
 from views.core.formatting import masked
 
 CATALOGUE = Path(__file__).resolve().parent.parent / "translations" / "en" / "LC_MESSAGES" / "messages.po"
