@@ -6,7 +6,8 @@ from flask import Flask
 
 from cli import register_cli
 from models import db
-from services.core.database import engine_options, install_sqlite_listeners, normalise_url
+from services.core.database import create_private_sqlite_file, engine_options, install_sqlite_listeners, normalise_url
+from services.feeds import changes as feed_changes
 from views import register_error_handlers, register_extensions
 from views.accounts import admin, auth
 from views.activities import api_activities, api_enrolments, pages, programme_pages
@@ -21,13 +22,13 @@ from views.booking import (
     portal,
 )
 from views.circle import api_circle, circle_pages
-from views.core import health, home
+from views.core import health, home, openapi
 from views.feeds import feed_pages, feeds
 from views.routines import api_outbox, api_waitlist, outreach_pages, waitlist_pages
 
 # Every blueprint of the app, by area. The menu's links are listed in views/core/navigation.py.
 BLUEPRINTS = (
-    auth.bp, admin.bp, home.bp, health.bp,
+    auth.bp, admin.bp, home.bp, health.bp, openapi.bp,
     api_spaces.bp, api_bookings.bp, desk.bp, desk_residents.bp, portal.bp, operator.bp, admin_spaces.bp,
     calendar_pages.bp,
     feeds.bp, feeds.api, feed_pages.bp,
@@ -41,7 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(
-        SECRET_KEY="dev-only-change-me",
+        SECRET_KEY=None,  # never a fixed default: views/core/security.py makes one per installation
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{Path(app.instance_path) / 'app.db'}",
         TIMEZONE="Asia/Shanghai",
         JSON_AS_ASCII=False,
@@ -57,8 +58,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_url(app.config["SQLALCHEMY_DATABASE_URI"])
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS",
                           engine_options(app.config["SQLALCHEMY_DATABASE_URI"], app.config))
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        create_private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
 
     db.init_app(app)
+    feed_changes.install()  # every session bumps the feeds' change counter with what it commits
     with app.app_context():
         install_sqlite_listeners(db.engine, app.config)
     register_extensions(app)

@@ -8,6 +8,7 @@ from flask_migrate import upgrade
 from sqlalchemy import select
 
 from cli.messages import error_line
+from cli.tokens import expiry_from_days
 from models import User, db, utcnow
 from services.accounts import accounts
 from services.core.centre import current_centre
@@ -73,12 +74,13 @@ def create_user(username, role, password, resident_id, organisation):
 @click.command("create-token")
 @with_appcontext
 @click.argument("username")
-def create_token(username):
+@click.option("--expires-days", type=click.IntRange(1, 3650), help="the token stops working after this many days")
+def create_token(username, expires_days):
     """Print a new API token for USERNAME as the last line."""
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None:
         raise click.ClickException(f"没有该用户 / No such user: {username}")
-    token = accounts.create_token(db.session, user)
+    token = accounts.create_token(db.session, user, expiry_from_days(expires_days))
     db.session.commit()
     click.echo(f"API token for {username} (保存好，只显示一次 / shown once):")
     click.echo(token)

@@ -9,7 +9,7 @@ import logging
 import signal
 import threading
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -40,11 +40,23 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(set_contact)
 
 
-def _run_in_app(app: Flask, job: jobs.Job) -> None:
-    """What APScheduler calls: one job as of the wall clock, in its own app context and session."""
+def running_clock(start: datetime | None):
+    """The jobs' clock: the wall clock, or one that started at `start` and runs at the wall clock's pace.
+
+    A drill or a test starts the scheduler at a chosen moment (say 03:00, before the morning lists are
+    due) and gets the same jobs whatever the time of day it really is.
+    """
+    if start is None:
+        return utcnow
+    began = time.monotonic()
+    return lambda: start + timedelta(seconds=time.monotonic() - began)
+
+
+def _run_in_app(app: Flask, job: jobs.Job, clock=utcnow) -> None:
+    """What APScheduler calls: one job as of the clock, in its own app context and session."""
     with app.app_context():
         try:
-            done = jobs.run_job(db.session, job, utcnow(), settings_from(app.config))
+            done = jobs.run_job(db.session, job, clock(), settings_from(app.config))
             if done:
                 log.info("job %s: %s", job.id, done)
         except Exception:  # a failing job must not stop the others; it runs again next interval
@@ -53,7 +65,7 @@ def _run_in_app(app: Flask, job: jobs.Job) -> None:
             db.session.remove()
 
 
-def build_scheduler(app: Flask) -> BlockingScheduler:
+def build_scheduler(app: Flask, clock=utcnow) -> BlockingScheduler:
     scheduler = BlockingScheduler(timezone=ZoneInfo(app.config["TIMEZONE"]))
     # SCHEDULER_INTERVALS ({job id: seconds}) and SCHEDULER_STAGGER_SECONDS tune the timetable.
     intervals = dict(app.config.get("SCHEDULER_INTERVALS", {}))
@@ -63,7 +75,7 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
         # before the first delivery, as in run-jobs.
         first_run = utcnow() + timedelta(seconds=stagger * order)
         every = float(intervals.get(job.id, job.every.total_seconds()))
-        scheduler.add_job(_run_in_app, "interval", args=(app, job), seconds=every,
+        scheduler.add_job(_run_in_app, "interval", args=(app, job, clock), seconds=every,
                           id=job.id, name=job.description, replace_existing=True, coalesce=True,
                           max_instances=1, misfire_grace_time=MISFIRE_GRACE_SECONDS, next_run_time=first_run)
     return scheduler
@@ -111,12 +123,17 @@ def _stop_on_signals(scheduler: BlockingScheduler) -> None:
 @click.command("run-scheduler")
 @with_appcontext
 @click.option("--wait", is_flag=True, help="Wait for a running scheduler to stop instead of exiting.")
-def run_scheduler(wait: bool):
+@click.option("--clock-start", "clock_start", help="Run the jobs' clock from this ISO-8601 time (tests, drills).")
+def run_scheduler(wait: bool, clock_start: str | None):
     """Run the routines (reminders, waitlist, no-shows, outreach, housekeeping, the outbox) until stopped."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     app = current_app._get_current_object()
+    try:
+        start = parse_instant(clock_start, "clock_start", ZoneInfo(app.config["TIMEZONE"])) if clock_start else None
+    except DomainError as err:
+        raise click.BadParameter(err.message, param_hint="--clock-start") from None
     lock = _take_lock(app, wait)
-    scheduler = build_scheduler(app)
+    scheduler = build_scheduler(app, running_clock(start))
     _stop_on_signals(scheduler)
     try:
         scheduler.start()  # returns once a signal has shut it down; jobs in flight finish first

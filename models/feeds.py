@@ -1,7 +1,7 @@
 """Private calendar feeds: a random token (stored only as its SHA-256), a scope, an owner."""
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .accounts import User
@@ -30,3 +30,16 @@ class CalendarFeed(db.Model):
     @property
     def active(self) -> bool:
         return self.revoked_at is None
+
+
+class FeedChange(db.Model):
+    """One row: a counter bumped in the same transaction as every change a feed could show.
+
+    A feed's ETag is made of it (with the feed and the day), read in the same query as the token,
+    so a 304 is only ever sent when the bytes would be the same (services/feeds/changes.py).
+    """
+
+    __tablename__ = "feed_change"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    counter: Mapped[int] = mapped_column(Integer, default=0)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

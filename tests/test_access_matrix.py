@@ -60,6 +60,8 @@ ROUTES = [
     ("POST", "/admin/users/{other_user}/sign-out", ADMIN, 302),
     ("POST", "/admin/users/{operator_user}/role", ADMIN, 302),
     ("GET", "/admin/audit", ADMIN, 200),
+    ("GET", "/admin/tokens", ADMIN, 200),
+    ("POST", "/admin/tokens/999999/revoke", ADMIN, 404),
     ("GET", "/admin/spaces", ADMIN, 200),
     ("GET", "/admin/spaces/new", ADMIN, 200),
     ("POST", "/admin/spaces/new", ADMIN, 422),

@@ -136,3 +136,16 @@ def test_an_unknown_group_or_date_is_a_readable_400_not_a_crash(world):
     assert client.get("/circle/?group=aliens").status_code == 400
     assert client.get("/circle/?date=yesterday").status_code == 422
     assert client.get("/circle/gaps?type=casino").status_code == 400
+
+
+@pytest.mark.parametrize("name", ['=HYPERLINK("http://evil.example","点我")', "+cmd|' /C calc'!A0", "@SUM(1+1)",
+                                  "-2+3", "\t=1", "\r=1"])
+@pytest.mark.parametrize("path", ["/circle/gaps.csv", "/circle/outreach.csv"])
+def test_a_building_name_that_looks_like_a_formula_is_exported_as_text(world, path, name):
+    app, _, ids = world
+    with app.app_context():
+        db.session.get(Building, ids["far"]).name = name
+        db.session.commit()
+    cells = [cell for row in read_csv(signed_in(world).get(path)) for cell in row]
+    assert "'" + name in cells
+    assert not any(cell.startswith(("=", "+", "@", "\t", "\r")) for cell in cells)

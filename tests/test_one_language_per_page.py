@@ -56,7 +56,7 @@ PAGES = {
     "operator": EVERYONE + ["/operator", "/operator?date={tomorrow}", "/operator/closures",
                             "/calendar/spaces/{counselling}", "/programme"],
     "admin": EVERYONE + STAFF_PAGES + ["/admin", "/admin/audit", "/admin/closures", "/admin/spaces",
-                                       "/admin/spaces/{space}", "/admin/spaces/new", "/admin/users"],
+                                       "/admin/spaces/{space}", "/admin/spaces/new", "/admin/users", "/admin/tokens"],
 }
 # Not pages: files and machine answers, checked elsewhere (feeds, CSV exports, the JSON API).
 NOT_PAGES = re.compile(r"^/(api/|static/|feeds/<token>|bookings/<int:booking_id>\.ics|healthz$|readyz$)|\.csv$")

@@ -102,3 +102,18 @@ def test_repeated_no_show_flags_are_shown_to_the_desk_until_resolved(tmp_path):
     with app.app_context():
         assert db.session.get(AttentionFlag, flag_id).resolved_at == NOW
         db.engine.dispose()
+
+
+def test_the_outreach_csv_neutralises_a_name_that_looks_like_a_formula(tmp_path):
+    app = make_app(database_url("sqlite", tmp_path), FIXED_NOW=NOW)
+    with app.app_context():
+        world = build(db.session)
+        world.elder.name = '=HYPERLINK("http://evil.example","王桂兰")'
+        accounts.create_user(db.session, "desk", "password-1", "staff")
+        db.session.commit()
+    client = app.test_client()
+    login(client, "desk", "password-1")
+    rows = list(csv.reader(io.StringIO(client.get("/desk/outreach.csv").get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[1][1] == "'=HYPERLINK(\"http://evil.example\",\"王桂兰\")"
+    with app.app_context():
+        db.engine.dispose()

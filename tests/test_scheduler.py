@@ -11,13 +11,14 @@ import pytest
 from sqlalchemy import func, select
 
 from cli.scheduler import MISFIRE_GRACE_SECONDS, build_scheduler
-from models import Booking, OutboxMessage, db, utcnow
+from models import Booking, OutboxMessage, db
 from services.booking import booking
 from services.routines import housekeeping, jobs
 from tests.scheduler_world import SETTINGS, TUESDAY, build, every, messages
 from tests.world import DESK, NOW, at, book, make_app
 
 ROOT = Path(__file__).resolve().parent.parent
+CLOCK_START = at(TUESDAY + timedelta(days=1), 3)  # Wednesday 03:00 in Hangzhou: no morning routine is due
 
 
 def test_every_job_is_registered_with_an_id_coalesced_single_and_with_minutes_of_grace(app):
@@ -109,18 +110,20 @@ def _stop(process: subprocess.Popen, how: int = signal.SIGTERM) -> None:
 
 @pytest.mark.slow
 def test_a_second_scheduler_exits_with_a_clear_message_and_the_lock_dies_with_the_first(any_db_url):
+    """The scheduler's clock starts at 03:00 centre time, whatever the real time of day: at 20:52 the
+    morning outreach list and the operators' digest were due too, and three messages went out, not one."""
     app = make_app(any_db_url)
     with app.app_context():
         world = build(db.session)
-        soon = utcnow() + timedelta(hours=1)  # the running scheduler must send its 2-hour reminder by itself
+        soon = CLOCK_START + timedelta(hours=1)  # the running scheduler must send its 2-hour reminder by itself
         db.session.add(Booking(resource_id=world.room.id, resident_id=world.adult.id, starts_at=soon,
                                ends_at=soon + timedelta(hours=1), exclusive=True, status="confirmed"))
         db.session.commit()
-    first = _flask("run-scheduler", url=any_db_url)
+    first = _flask("run-scheduler", "--clock-start", CLOCK_START.isoformat(), url=any_db_url)
     try:
         _wait_for(first, "Scheduler started")
         _wait_for(first, "job deliver_outbox: 1")
-        second = _flask("run-scheduler", url=any_db_url)
+        second = _flask("run-scheduler", "--clock-start", CLOCK_START.isoformat(), url=any_db_url)
         try:
             _, err = second.communicate(timeout=60)
         except subprocess.TimeoutExpired:
@@ -132,12 +135,12 @@ def test_a_second_scheduler_exits_with_a_clear_message_and_the_lock_dies_with_th
     finally:
         _stop(first)
     assert first.returncode == 0
-    third = _flask("run-scheduler", url=any_db_url)
+    third = _flask("run-scheduler", "--clock-start", CLOCK_START.isoformat(), url=any_db_url)
     try:
         _wait_for(third, "Scheduler started")
     finally:
         _stop(third, signal.SIGKILL)  # even a hard kill releases the lock: the next start must not be refused
-    fourth = _flask("run-scheduler", url=any_db_url)
+    fourth = _flask("run-scheduler", "--clock-start", CLOCK_START.isoformat(), url=any_db_url)
     try:
         _wait_for(fourth, "Scheduler started")
     finally:

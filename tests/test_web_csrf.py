@@ -45,6 +45,19 @@ def test_bearer_token_requests_need_no_csrf_token(app, client):
     assert response.status_code == 201
 
 
+def test_a_bogus_bearer_header_does_not_exempt_a_session_request(app, client):
+    """A cross-site page cannot set Authorization without a preflight, but a lax proxy or plugin might:
+    only a token that actually authenticated the request waives the check."""
+    _user(app)
+    login(client, "desk1", "correct horse")
+    body = {"name": "李阿姨", "birth_date": "1950-03-02"}
+    for header in ("Bearer bogus", "Bearer ", "bearer x"):
+        refused = client.post("/api/v1/residents", json=body, headers={"Authorization": header})
+        assert refused.status_code == 400, header
+    form = client.post("/logout", headers={"Authorization": "Bearer bogus"})
+    assert form.status_code == 400
+
+
 def test_unauthenticated_api_post_still_answers_401(client):
     response = client.post("/api/v1/residents", json={"name": "王大爷", "birth_date": "1948-07-07"})
     assert response.status_code == 401

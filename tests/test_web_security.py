@@ -79,3 +79,22 @@ def test_outside_production_a_missing_key_becomes_a_random_installation_key(monk
     assert first.config["SECRET_KEY"] != "dev-only-change-me"
     assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"]  # every worker signs alike
     assert len(first.config["SECRET_KEY"]) >= 40
+
+
+def test_debug_mode_without_a_key_uses_the_installation_key_and_refuses_a_forged_cookie(monkeypatch, tmp_path):
+    """FLASK_DEBUG=1 used to keep the published development key: anyone could sign an admin cookie."""
+    from flask import Flask
+
+    from tests.web_world import build
+
+    monkeypatch.setenv("FLASK_DEBUG", "1")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'd.db'}"})
+    assert app.debug and app.config["SECRET_KEY"] not in (None, "dev-only-change-me")
+    world = build(f"sqlite:///{tmp_path / 'forged.db'}", SECRET_KEY="dev-only-change-me", DEBUG=True)
+    forger = Flask("forger")
+    forger.secret_key = "dev-only-change-me"
+    forged = forger.session_interface.get_signing_serializer(forger).dumps({"_user_id": "1:1", "_fresh": True})
+    client = world.app.test_client()
+    client.set_cookie("session", forged)
+    assert client.get("/admin/users").status_code in (302, 401, 403)

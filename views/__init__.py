@@ -4,12 +4,14 @@ from flask import Flask
 from models import db
 from views.circle import circle_pages
 from views.core import (
+    access_log,
     csrf,
     error_handlers,
     formatting,
     i18n,
     navigation,
     preferences,
+    request_limits,
     security,
     transactions,
 )
@@ -20,6 +22,7 @@ from views.feeds import feed_http
 def register_extensions(app: Flask) -> None:
     """What every page and answer shares: transactions, sign-in, language, CSRF, the menu, display settings."""
     transactions.init_app(app)  # first: it decides how the request's first transaction begins
+    request_limits.init_app(app)  # before any view or check reads the body
     login_manager.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
@@ -29,6 +32,7 @@ def register_extensions(app: Flask) -> None:
     formatting.init_app(app)
     circle_pages.init_app(app)  # the circle's label filters
     feed_http.init_app(app)  # feed caching, rate limit and token masking around the WSGI app
+    access_log.init_app(app)  # outermost: phone numbers in query strings never reach the access log
     migrate.init_app(app, db, directory=str(app.root_path + "/migrations"), render_as_batch=True)
 
 

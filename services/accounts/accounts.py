@@ -1,12 +1,14 @@
 """Logins and API tokens. Tokens are random, shown once and stored only as a SHA-256 hash."""
 import hashlib
 import secrets
+from datetime import datetime
 
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy.orm import Session, joinedload
 from werkzeug.security import generate_password_hash
 
 from models import ROLES, ApiToken, Resident, User, UserSetting
+from models.base import utcnow
 from services.core import errors
 from services.core.errors import N_
 from services.core.transaction import write_transaction
@@ -37,21 +39,22 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(session: Session, user: User) -> str:
+def create_token(session: Session, user: User, expires_at: datetime | None = None) -> str:
     token = secrets.token_urlsafe(32)
-    session.add(ApiToken(user_id=user.id, token_hash=_digest(token)))
+    session.add(ApiToken(user_id=user.id, token_hash=_digest(token), expires_at=expires_at))
     session.flush()
     return token
 
 
-def user_for_token(session: Session, token: str) -> User | None:
+def user_for_token(session: Session, token: str, now: datetime | None = None) -> User | None:
     # Looking up a hash of the token by equality leaks nothing useful through timing.
-    return session.scalar(_USER_FOR_TOKEN, {"token_hash": _digest(token)})
+    return session.scalar(_USER_FOR_TOKEN, {"token_hash": _digest(token), "now": now or utcnow()})
 
 
 _USER_FOR_TOKEN = (
     select(User).join(ApiToken, ApiToken.user_id == User.id)
-    .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked_at.is_(None))
+    .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked_at.is_(None),
+           or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > bindparam("now")))
 )
 
 
@@ -67,3 +70,41 @@ def save_display_settings(session: Session, user_id: int, language: str | None =
             setting.large_text = large_text
         session.add(setting)
     return setting
+
+
+def revoke_token(session: Session, token: str, now: datetime) -> bool:
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    if row is None:
+        return False
+    row.revoked_at = now
+    return True
+
+
+def revoke_token_by_id(session: Session, token_id: int, now: datetime) -> ApiToken:
+    row = session.get(ApiToken, token_id)
+    if row is None:
+        raise errors.NotFound(field="token_id")
+    if row.revoked_at is None:
+        row.revoked_at = now
+    return row
+
+
+def revoke_user_tokens(session: Session, user_id: int, now: datetime) -> int:
+    """Sign-out everywhere, a new password, a new role: the user's API tokens die with the cookies."""
+    result = session.execute(update(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+                             .values(revoked_at=now))
+    return result.rowcount or 0
+
+
+def list_tokens(session: Session, username: str | None = None) -> list[ApiToken]:
+    """Every token (never its value: only the hash is kept), newest first, with its user."""
+    stmt = select(ApiToken).join(User, ApiToken.user_id == User.id).options(joinedload(ApiToken.user))
+    if username:
+        stmt = stmt.where(User.username == username)
+    return list(session.scalars(stmt.order_by(ApiToken.id.desc())))
+
+
+def token_state(row: ApiToken, now: datetime) -> str:
+    if row.revoked_at is not None:
+        return "revoked"
+    return "expired" if row.expires_at is not None and row.expires_at <= now else "active"

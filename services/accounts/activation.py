@@ -16,6 +16,9 @@ from services.core.transaction import write_transaction
 
 CODE_DIGITS = 8
 VALID_FOR = timedelta(days=14)
+# Checked when no code is pending, so both paths cost one scrypt verification.
+_DUMMY_CODE_HASH = generate_password_hash("00000000")
+_WRONG_CODE = N_("手机号或激活码不对，或激活码已过期")
 
 
 @dataclass(frozen=True)
@@ -77,37 +80,38 @@ def issue(session: Session, resident: Resident, issued_by: int | None, now: date
     return IssuedCode(user, code, expires)
 
 
-def _valid_code(session: Session, user: User, code: str, now: datetime) -> ActivationCode | None:
-    rows = session.scalars(select(ActivationCode).where(
-        ActivationCode.user_id == user.id, ActivationCode.used_at.is_(None), ActivationCode.expires_at > now))
-    return next((row for row in rows if check_password_hash(row.code_hash, code)), None)
+def _pending_code(session: Session, user: User, now: datetime) -> ActivationCode | None:
+    """The one code that can work: issuing a code retires the earlier ones."""
+    return session.scalar(select(ActivationCode).where(
+        ActivationCode.user_id == user.id, ActivationCode.used_at.is_(None), ActivationCode.expires_at > now)
+        .order_by(ActivationCode.id.desc()).limit(1))
 
 
 def activate_login(session: Session, identifier: str, code: str, password: str, confirm: str, ip: str | None,
                    now: datetime) -> User:
-    """The activation use-case. A refusal is raised after its commit: wrong codes count towards the limit."""
-    refused: errors.DomainError | None = None
-    with write_transaction(session):
-        try:
-            user = activate(session, identifier, code, password, confirm, ip, now)
-        except errors.DomainError as err:
-            refused = err
-    if refused is not None:
-        raise refused
-    return user
+    """Set the password with a valid code; wrong codes count towards the sign-in rate limit.
 
-
-def activate(session: Session, identifier: str, code: str, password: str, confirm: str, ip: str | None,
-             now: datetime) -> User:
-    """Set the password with a valid code; wrong codes count towards the sign-in rate limit."""
-    keys = login_limits.keys_for(identifier, ip)
-    login_limits.check_allowed(session, keys, now)
+    Checks first, writes last: the password rules, then the attempt is reserved (one short write),
+    then exactly one code-hash check whether or not a code is pending (so the time taken tells
+    nothing), then the new hash is made outside any lock, then one short write claims the code.
+    """
+    signin.check_new_password(password, confirm, signin.normalise_phone(identifier))
     user = signin.find_user(session, identifier)
-    row = _valid_code(session, user, code.replace(" ", ""), now) if user else None
-    if row is None:
-        login_limits.record_failure(session, keys, now)
-        raise errors.Invalid("code", N_("手机号或激活码不对，或激活码已过期"))
-    signin.check_new_password(password, confirm)
-    row.used_at = now
-    signin.set_password(user, password)
+    row = _pending_code(session, user, now) if user else None
+    code_hash, row_id = (row.code_hash, row.id) if row else (_DUMMY_CODE_HASH, None)
+    keys = login_limits.keys_for(signin.account_key(identifier, user), ip)
+    with write_transaction(session):
+        reserved = login_limits.reserve(session, keys, now)
+    if not check_password_hash(code_hash, code.replace(" ", "")) or row_id is None:
+        raise errors.Invalid("code", _WRONG_CODE)
+    new_hash = generate_password_hash(password)
+    with write_transaction(session):
+        claimed = session.execute(update(ActivationCode).where(
+            ActivationCode.id == row_id, ActivationCode.used_at.is_(None)).values(used_at=now)).rowcount
+        if not claimed:  # a second tab used it a moment ago
+            raise errors.Invalid("code", _WRONG_CODE)
+        user = session.get(User, user.id)
+        user.password_hash = new_hash
+        signin.end_sessions(user, now)
+        login_limits.succeeded(session, reserved, keys[0])
     return user

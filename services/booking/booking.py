@@ -16,7 +16,7 @@ from models import Booking, Resident, Resource, Series
 from services.booking import availability, recurrence, rules
 from services.booking.rules import Context, Request
 from services.core import errors
-from services.core.access import Actor, require_booking_for, require_space_manager
+from services.core.access import Actor, require_booking_for, require_cancel_rights, require_space_manager
 from services.core.errors import N_
 
 CHECK_IN_OPENS = timedelta(hours=1)
@@ -106,14 +106,18 @@ def book(session: Session, req: Request, actor: Actor, ctx: Context, channel: st
     return _insert(session, req, actor, ctx, channel, note)
 
 
-def book_series(session: Session, req: Request, rrule: str, actor: Actor, ctx: Context,
+def book_series(session: Session, req: Request, rrule: "str | recurrence.Recurrence", actor: Actor, ctx: Context,
                 skip_conflicts: bool = False, channel: str = "api", note: str | None = None,
                 with_alternatives: bool = True) -> SeriesResult:
-    """Book every occurrence of an RRULE: all or nothing, or skipping (and reporting) the refused ones."""
+    """Book every occurrence of an RRULE: all or nothing, or skipping (and reporting) the refused ones.
+
+    Pass a Recurrence (recurrence.expand) to have the rule checked and expanded before the lock.
+    """
     require_booking_for(actor, req.resident.id)
     horizon = ctx.now + timedelta(days=rules.window_days(req.resource, req.resident, ctx))
     times = recurrence.occurrences(rrule, req.start, req.end, ctx.tz, horizon)
-    series = Series(resource_id=req.resource.id, resident_id=req.resident.id, rrule=rrule.strip(),
+    rule_text = rrule.text if isinstance(rrule, recurrence.Recurrence) else rrule.strip()
+    series = Series(resource_id=req.resource.id, resident_id=req.resident.id, rrule=rule_text,
                     created_at=ctx.now)
     session.add(series)
     session.flush()
@@ -145,8 +149,7 @@ def _change_status(booking: Booking, status: str, now: datetime) -> None:
 def cancel(session: Session, booking: Booking, actor: Actor, now: datetime, reason: str | None = None,
            following: bool = False) -> list[Booking]:
     """Cancel a booking (or it and the rest of its series); the seats are free at once."""
-    if not (actor.is_staff or booking.resident_id in actor.resident_ids):
-        require_space_manager(actor, booking.resource)
+    require_cancel_rights(actor, booking)
     targets = [booking]
     if following and booking.series_id:
         targets = list(session.scalars(

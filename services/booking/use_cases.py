@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from models import Booking, Resource, Series
-from services.booking import booking, dayboard
+from services.booking import booking, dayboard, recurrence
 from services.booking.rules import Context, Request
 from services.core import audit, centre, errors
 from services.core.access import Actor, require_booking_for, visible_booking, visible_bookings
@@ -80,12 +80,16 @@ def book(session: Session, actor: Actor, wanted: BookingInput, now: datetime, tz
 
 def book_series(session: Session, actor: Actor, wanted: BookingInput, rrule: str, now: datetime, tz: ZoneInfo,
                 skip_conflicts: bool = False) -> Booked:
-    """Book every occurrence of an RRULE: all or nothing, or skipping (and reporting) the refused ones."""
+    """Book every occurrence of an RRULE: all or nothing, or skipping (and reporting) the refused ones.
+
+    The rule is checked and expanded first, in bounded time and without any lock (recurrence.expand).
+    """
     require_booking_for(actor, wanted.resident_id)
+    recurring = recurrence.expand(rrule, wanted.start, wanted.end, tz)
 
     def write(ctx: Context) -> Booked:
         req = _locked_request(session, wanted)
-        result = booking.book_series(session, req, rrule, actor, ctx, skip_conflicts=skip_conflicts,
+        result = booking.book_series(session, req, recurring, actor, ctx, skip_conflicts=skip_conflicts,
                                      channel=wanted.channel, note=wanted.note, with_alternatives=False)
         return Booked(result.bookings, result.series, result.skipped)
 

@@ -5,6 +5,7 @@ outside any transaction. We take BEGIN over: IMMEDIATE (the write lock up front)
 transaction except those marked read-only (web requests until a use-case's write_transaction),
 which use a plain deferred BEGIN.
 """
+import os
 from collections.abc import Mapping
 from contextvars import ContextVar
 
@@ -98,3 +99,23 @@ def normalise_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]
     return url
+
+
+def create_private_sqlite_file(url: str) -> None:
+    """Create the SQLite file 0600 before SQLite does (it would honour the umask: 0644 by default).
+
+    The file holds personal data and password hashes; SQLite gives its -wal and -shm files the
+    database file's mode, so they follow. An existing file is left as it is.
+    """
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:") \
+            or parsed.query.get("mode") == "memory":
+        return
+    try:
+        os.close(os.open(parsed.database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        return
+    except OSError:
+        return  # a missing folder: let SQLite report it as it always has

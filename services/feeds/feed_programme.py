@@ -1,4 +1,5 @@
-"""The centre's public programme as calendar events: opening hours, holidays and closures.
+"""The centre's public programme as calendar events: holidays and closures (and, once they exist,
+public activities); the opening hours go in the calendar's description.
 
 No personal data goes in: no bookings, and no closure reasons (free text that staff type).
 These events have no record of their own, so the UID carries a hash of the content: when
@@ -24,27 +25,24 @@ def _uid(kind: str, key: str, content: str, uid_domain: str) -> str:
     return f"{kind}-{key}-{digest}@{uid_domain}"
 
 
-def _hhmm(instant: datetime, tz) -> str:
-    return instant.astimezone(tz).strftime("%H:%M")
+WEEKDAYS_ZH = "一二三四五六日"
 
 
-def opening_event(day: date, spaces: list[Resource], centre: Centre, tz, uid_domain: str) -> ics.IcsEvent | None:
-    lines, starts, ends = [], [], []
+def opening_hours_text(spaces: list[Resource], centre: Centre) -> str:
+    """The weekly opening hours, for the calendar's description: as busy events they cluttered every
+    subscriber's calendar with a block a day and contradicted that day's closures."""
+    lines = [f"{centre.name}开放时间（节假日与临时闭馆见日历中的事件）/ {centre.name_en} opening hours "
+             "(holidays and closures are the calendar's events)"]
     for space in spaces:
-        periods = opening.opening_periods(space, day, centre, tz)
-        if periods:
-            hours = "、".join(f"{_hhmm(p.start, tz)}–{_hhmm(p.end, tz)}" for p in periods)
-            lines.append(f"{space.name} / {space.name_en}: {hours}")
-            starts.append(periods[0].start)
-            ends.append(periods[-1].end)
-    if not lines:
-        return None
-    first, last = min(starts), max(ends)
-    summary = f"{centre.name}开放 {_hhmm(first, tz)}–{_hhmm(last, tz)} / {centre.name_en} open"
-    description = "\n".join(lines)
-    return ics.IcsEvent(uid=_uid("open", day.isoformat(), summary + description, uid_domain), start=first,
-                        end=last, summary=summary, stamp=PROGRAMME_STAMP, description=description,
-                        location=centre.name, private=False)
+        days = []
+        for weekday in range(7):
+            periods = sorted((h.opens, h.closes) for h in space.hours if h.weekday == weekday)
+            if periods:
+                hours = "、".join(f"{o:%H:%M}–{c:%H:%M}" for o, c in periods)
+                days.append(f"周{WEEKDAYS_ZH[weekday]} {hours}")
+        if days:
+            lines.append(f"{space.name} / {space.name_en}: {'；'.join(days)}")
+    return "\n".join(lines)
 
 
 def holiday_event(day: date, centre: Centre, uid_domain: str) -> ics.IcsEvent | None:
@@ -69,14 +67,19 @@ def closure_event(closure: Closure, spaces: dict[int, Resource], centre: Centre,
                         private=False)
 
 
+def active_spaces(session: Session) -> list[Resource]:
+    return list(session.scalars(select(Resource).where(Resource.active.is_(True))
+                                .options(selectinload(Resource.hours)).order_by(Resource.id)))
+
+
 def programme_events(session: Session, centre: Centre, win: Window, tz, uid_domain: str) -> list[ics.IcsEvent]:
-    spaces = list(session.scalars(select(Resource).where(Resource.active.is_(True))
-                                  .options(selectinload(Resource.hours)).order_by(Resource.id)))
+    spaces = active_spaces(session)
     events: list[ics.IcsEvent] = []
     day, last = win.start.astimezone(tz).date(), (win.end - timedelta(seconds=1)).astimezone(tz).date()
     while day <= last:
-        events.extend(e for e in (holiday_event(day, centre, uid_domain),
-                                  opening_event(day, spaces, centre, tz, uid_domain)) if e)
+        holiday = holiday_event(day, centre, uid_domain)
+        if holiday:
+            events.append(holiday)
         day += timedelta(days=1)
     closures = session.scalars(select(Closure).where(Closure.starts_at < win.end, Closure.ends_at > win.start)
                                .order_by(Closure.starts_at, Closure.id))

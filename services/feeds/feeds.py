@@ -4,7 +4,8 @@ A feed shows what its owner may see today and nothing more: permissions are chec
 on every fetch, so an operator who leaves the organisation, or a guardian link that ends,
 empties the feed (404) without anyone remembering to revoke it. Feeds leave our hands (they
 sync into cloud calendars), so bookings of sensitive spaces are redacted on the server in
-every feed not owned by staff or by the resident whose booking it is.
+every feed but the resident's own (their household's), staff's and operators' included (DESIGN.md 10):
+staff see the details in the app. Every feed made is written to the audit log.
 """
 import hashlib
 import hmac
@@ -13,17 +14,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, bindparam, or_, select, type_coerce
+from sqlalchemy import String, bindparam, literal_column, or_, select, type_coerce
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from models import FEED_SCOPES, Booking, CalendarFeed, Resident, Resource, User
-from services.core import errors
+from models import FEED_SCOPES, Booking, CalendarFeed, FeedChange, Resident, Resource, User
+from services.core import audit, errors
 from services.core.access import Actor, actor_for, may_see_resident, runs_space
 from services.core.centre import current_centre
 from services.core.errors import N_
 from services.core.transaction import write_transaction
-from services.feeds import ics
+from services.feeds import changes, ics
 from services.feeds.ics import Detail
 
 TOKEN_BYTES = 32
@@ -34,8 +35,10 @@ CANCELLED_KEPT = timedelta(days=7)
 class FeedSettings:
     days_back: int = 30
     days_ahead: int = 180
-    max_events: int = 1500  # keeps a feed well under the ~1 MB Google Calendar accepts
+    max_events: int = 1500
+    max_bytes: int = 900_000  # Google Calendar ignores a feed over ~1 MB (feed_size.fit)
     uid_domain: str = "linli.calendar"
+    app_url: str | None = None  # where the shortened feed's notice points
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,8 @@ def _require_scope_allowed(session: Session, actor: Actor, feed: CalendarFeed) -
 
 
 def create_feed(session: Session, user: User, scope: str, resource_id: int | None = None,
-                resident_id: int | None = None, organisation: str | None = None) -> tuple[CalendarFeed, str]:
+                resident_id: int | None = None, organisation: str | None = None,
+                now: datetime | None = None) -> tuple[CalendarFeed, str]:
     """Make a feed for `user`; the token is returned once and only its hash is kept."""
     _check_scope(scope)
     actor = actor_for(session, user)
@@ -86,15 +90,18 @@ def create_feed(session: Session, user: User, scope: str, resource_id: int | Non
     feed.token_hash = token_digest(token)
     session.add(feed)
     session.flush()
+    audit.record(session, user.id, audit.CREATE, "feed", feed.id, now or datetime.now(UTC))
     return feed, token
 
 
 def make_feed(session: Session, actor: Actor, scope: str, resource_id: int | None = None,
-              resident_id: int | None = None, organisation: str | None = None) -> tuple[CalendarFeed, str]:
+              resident_id: int | None = None, organisation: str | None = None,
+              now: datetime | None = None) -> tuple[CalendarFeed, str]:
     """The use-case behind POST /feeds and the feeds page: a new private URL for the actor, shown once."""
     _check_scope(scope)
     with write_transaction(session):
-        return create_feed(session, session.get(User, actor.user_id), scope, resource_id, resident_id, organisation)
+        return create_feed(session, session.get(User, actor.user_id), scope, resource_id, resident_id, organisation,
+                           now)
 
 
 def _check_scope(scope: str) -> None:
@@ -109,18 +116,32 @@ def _existing(session: Session, model, object_id: int | None, field: str):
     return found
 
 
-_LIVE_FEED = (select(CalendarFeed.id, CalendarFeed.token_hash)
+@dataclass(frozen=True)
+class LiveFeed:
+    """A live feed's id and the feeds' change counter, read together: the ETag is made of them."""
+
+    id: int
+    version: int
+    changed_at: datetime
+
+
+# The row id as a literal: TokenLookup binds every positional parameter to the token's digest.
+_CHANGE = select(FeedChange).where(FeedChange.id == literal_column(str(changes.ROW_ID)))
+_LIVE_FEED = (select(CalendarFeed.id, CalendarFeed.token_hash,
+                     _CHANGE.with_only_columns(FeedChange.counter).scalar_subquery(),
+                     _CHANGE.with_only_columns(type_coerce(FeedChange.changed_at, String)).scalar_subquery())
               .where(CalendarFeed.token_hash == bindparam("digest"), CalendarFeed.revoked_at.is_(None)))
+NEVER_CHANGED = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-def _checked(row, digest: str) -> int | None:
+def _checked(row, digest: str) -> LiveFeed | None:
     if row is None or not hmac.compare_digest(row[1], digest):
         return None
-    return row[0]
+    return LiveFeed(row[0], row[2] or 0, _instant(row[3]) if row[3] else NEVER_CHANGED)
 
 
-def live_feed_id(session: Session, token: str) -> int | None:
-    """The live feed's id for a token, or None. One indexed lookup by the token's hash, and the
+def live_feed(session: Session, token: str) -> LiveFeed | None:
+    """The live feed for a token, or None. One indexed lookup by the token's hash, and the
     stored hash compared in constant time; the token itself is never stored."""
     if not token or len(token) > 128:
         return None
@@ -141,7 +162,7 @@ class TokenLookup:
         self.positional = engine.dialect.positional
         self.names = compiled.positiontup if self.positional else None
 
-    def __call__(self, token: str) -> int | None:
+    def __call__(self, token: str) -> LiveFeed | None:
         if not token or len(token) > 128:
             return None
         digest = token_digest(token)
@@ -216,7 +237,7 @@ def feed_bookings(session: Session, actor: Actor, feed: CalendarFeed, win: Windo
     spaces = {r.id: r for r in session.scalars(select(Resource).where(Resource.id.in_({row[1] for row in rows})))}
     views = [ics.BookingView(row[0], spaces[row[1]], row[2], row[3], row[4], _instant(row[5]), _instant(row[6]),
                              *row[7:11], _instant(row[11])) for row in rows]
-    return trim(views, max_events, win.today_start)
+    return views  # bounded in number and bytes, announced, by feed_size.fit
 
 
 def _instant(value: str | datetime) -> datetime:
@@ -224,16 +245,6 @@ def _instant(value: str | datetime) -> datetime:
     if isinstance(value, str):  # SQLite keeps naive UTC text (models.base.UTCDateTime)
         return datetime.fromisoformat(value + "+00:00")
     return value.astimezone(UTC)
-
-
-def trim(bookings: list[ics.BookingView], max_events: int, today_start: datetime) -> list[ics.BookingView]:
-    """Over the cap, keep what is coming first, then the most recent past."""
-    if len(bookings) <= max_events:
-        return bookings
-    past = [b for b in bookings if b.starts_at < today_start]
-    coming = [b for b in bookings if b.starts_at >= today_start][:max_events]
-    room = max_events - len(coming)
-    return (past[-room:] if room else []) + coming
 
 
 def detail_for(actor: Actor, booking: Booking | ics.BookingView) -> Detail:
@@ -245,6 +256,16 @@ def detail_for(actor: Actor, booking: Booking | ics.BookingView) -> Detail:
     if booking.resource.sensitive:
         return Detail.REDACTED
     return Detail.OWN if actor.role == "resident" else Detail.FULL
+
+
+def feed_detail(actor: Actor, booking: ics.BookingView) -> Detail:
+    """In a feed, sensitive spaces show only "booked" unless the booking is the feed owner's own:
+    a guardian's feed redacts the ward's counselling too, and staff's and operators' feeds all of it."""
+    if booking.resource.sensitive and booking.resident_id != actor.resident_id:
+        return Detail.REDACTED
+    if booking.resident_id in actor.resident_ids or actor.role == "resident":
+        return Detail.OWN
+    return Detail.FULL
 
 
 def booking_location(session: Session, resource: Resource) -> str:
@@ -271,7 +292,7 @@ def booking_events(session: Session, actor: Actor, feed: CalendarFeed, bookings:
     for booking in bookings:
         if booking.resource.id not in places:
             places[booking.resource.id] = booking_location(session, booking.resource)
-        detail = detail_for(actor, booking)
+        detail = feed_detail(actor, booking)
         with_name = detail is Detail.FULL or (detail is Detail.OWN and booking.resident_id != actor.resident_id)
         events.append(ics.booking_event(booking, detail, places[booking.resource.id], uid_domain, with_name))
     return events

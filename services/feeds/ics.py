@@ -30,7 +30,8 @@ class Detail(Enum):
 
     REDACTED = "redacted"  # time and place only: "已预约 / Booked"
     OWN = "own"  # the resident's own calendar: the space, party, note
-    FULL = "full"  # staff and operators: who, phone, party, note
+    FULL = "full"  # staff and operators: who, party, note. Never a phone number: a calendar leaves our
+    # hands (it syncs into a cloud), and the resident knows their own number.
 
 
 @dataclass(slots=True)
@@ -117,9 +118,14 @@ def _when(name: str, value: datetime | date, tzid: str, tz: ZoneInfo) -> str:
 
 @lru_cache(maxsize=8)
 def vtimezone(tzid: str) -> str:
-    """The zone's VTIMEZONE block; slow to build, so built once per process."""
+    """The zone's VTIMEZONE block; slow to build, so built once per process.
+
+    icalendar adds a COMMENT, which RFC 5545 3.6.5 does not allow in VTIMEZONE: strict parsers
+    (libical, Ruby's icalendar in strict mode) then reject the whole calendar.
+    """
     block = Timezone.from_tzid(tzid, first_date=TZ_FIRST_DATE, last_date=TZ_LAST_DATE).to_ical().decode()
-    return block if block.endswith("\r\n") else block + "\r\n"
+    lines = [line for line in block.splitlines() if line and not line.startswith("COMMENT")]
+    return "\r\n".join(lines) + "\r\n"
 
 
 def event_lines(event: IcsEvent, tz: ZoneInfo) -> list[str]:
@@ -140,15 +146,19 @@ def event_lines(event: IcsEvent, tz: ZoneInfo) -> list[str]:
     return lines
 
 
-def calendar_bytes(name: str | None, events: list[IcsEvent], tz: ZoneInfo, method: str | None = None) -> bytes:
-    """A whole VCALENDAR. Feeds carry no METHOD (RFC 7986 subscriptions); a download says PUBLISH."""
+def calendar_bytes(name: str | None, events: list[IcsEvent], tz: ZoneInfo, method: str | None = None,
+                   description: str | None = None, extra: tuple[str, ...] = ()) -> bytes:
+    """A whole VCALENDAR. Neither feeds (RFC 7986 subscriptions) nor downloads carry a METHOD:
+    METHOD:PUBLISH requires an ORGANIZER in every event (RFC 5546), and strict parsers refuse one
+    without. A download (method given) has no name, so no client makes a new calendar of it.
+    `extra` are further calendar properties (X-… lines), `description` the calendar's own text."""
     head = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN"]
-    if method:  # a one-off download: no name, so no client makes a new calendar of it
-        head.append(f"METHOD:{method}")
-    else:
+    if not method:
         head += [f"NAME:{escape_text(name)}", f"X-WR-CALNAME:{escape_text(name)}",
                  f"REFRESH-INTERVAL;VALUE=DURATION:{REFRESH}", f"X-PUBLISHED-TTL:{REFRESH}"]
-    head.append(f"X-WR-TIMEZONE:{tz.key}")
+    if description:
+        head += [f"DESCRIPTION:{escape_text(description)}", f"X-WR-CALDESC:{escape_text(description)}"]
+    head += [*extra, f"X-WR-TIMEZONE:{tz.key}"]
     body = [line for event in events for line in event_lines(event, tz)]  # folded where text can run long
     text = "\r\n".join(fold(line) for line in head) + "\r\n" + vtimezone(tz.key)
     if body:
@@ -163,8 +173,8 @@ def location(resource: Resource, centre_name: str, centre_name_en: str) -> str:
 
 
 def booking_summary(booking: BookingView, detail: Detail, with_name: bool) -> str:
-    if detail is Detail.REDACTED:
-        return BOOKED
+    if detail is Detail.REDACTED:  # calcurse and ical2html ignore STATUS: the title must say it
+        return CANCELLED_PREFIX + BOOKED if booking.status == "cancelled" else BOOKED
     space = f"{booking.resource.name} / {booking.resource.name_en}"
     if with_name:
         extra = f" +{booking.party_size - 1}" if booking.party_size > 1 else ""
@@ -176,8 +186,6 @@ def booking_description(booking: BookingView, detail: Detail) -> str | None:
     if detail is Detail.REDACTED:
         return None
     lines = [f"预约人 / For: {booking.resident_name}"]
-    if detail is Detail.FULL and booking.resident_phone:
-        lines.append(f"电话 / Phone: {booking.resident_phone}")
     lines += [f"人数 / People: {booking.party_size}", f"状态 / Status: {STATUS_LABELS[booking.status]}"]
     if booking.note:
         lines.append(f"备注 / Note: {booking.note}")

@@ -4,8 +4,6 @@ Each morning the desk gets the residents who live alone, have a disability or an
 need, or are aged 80+, and who have had no booking, check-in or recorded contact for N days.
 Staff call or visit and record the contact (structured fields only: PIPL, no free-text health notes).
 """
-import csv
-import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -17,6 +15,7 @@ from services.core import audit, errors
 from services.core.access import Actor, require_staff
 from services.core.clock import at_local
 from services.core.errors import N_
+from services.core.spreadsheet import csv_text
 from services.core.transaction import write_transaction
 from services.messaging import outbox
 from services.routines.scheduler_settings import Settings
@@ -128,18 +127,18 @@ def log_contact(session: Session, actor: Actor, resident_id: int, method: str, o
 
 
 def as_csv(rows: list[Row], now: datetime, settings: Settings) -> str:
-    """UTF-8 with a BOM so Excel on a desk PC opens the Chinese correctly."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["居民编号 id", "姓名 name", "年龄 age", "原因 reasons", "楼栋 building", "电话 phone",
-                     "上次联系 last seen", "天数 days"])
-    for row in rows:
-        person = row.resident
-        last = row.last_seen.astimezone(settings.tz).date().isoformat() if row.last_seen else ""
-        writer.writerow([person.id, person.name, row.age, "；".join(REASONS[r] for r in row.reasons),
-                         person.building.name if person.building else "", person.phone or "", last,
-                         row.days_since(now) if row.last_seen else ""])
-    return "\ufeff" + buffer.getvalue()
+    """UTF-8 with a BOM so Excel on a desk PC opens the Chinese correctly; formulas neutralised."""
+    header = ["居民编号 id", "姓名 name", "年龄 age", "原因 reasons", "楼栋 building", "电话 phone",
+              "上次联系 last seen", "天数 days"]
+    return csv_text(header, (_csv_row(row, now, settings) for row in rows))
+
+
+def _csv_row(row: Row, now: datetime, settings: Settings) -> list:
+    person = row.resident
+    last = row.last_seen.astimezone(settings.tz).date().isoformat() if row.last_seen else ""
+    return [person.id, person.name, row.age, "；".join(REASONS[r] for r in row.reasons),
+            person.building.name if person.building else "", person.phone or "", last,
+            row.days_since(now) if row.last_seen else ""]
 
 
 def queue_morning_list(session: Session, now: datetime, settings: Settings) -> int:

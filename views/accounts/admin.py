@@ -1,15 +1,17 @@
 """Admins: the overview and centre settings, users and roles, and the audit log."""
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from models import ROLES, User, db
-from services.accounts import roles, signin
+from services.accounts import accounts, roles, signin
 from services.accounts.roles import STAFF_ROLES
 from services.backup import backups
 from services.core import audit
 from services.core.centre import change_settings, current_centre
 from services.core.errors import DomainError, Invalid, InvalidState
+from services.core.numbers import is_whole_number
+from views.core.api_common import now
 from views.core.pages import page_actor, readable
 from views.core.roles import admin_required
 
@@ -29,7 +31,7 @@ def centre_post():
     days = request.form.get("staff_window_days", "")
     try:
         change_settings(db.session, page_actor(), request.form.get("close_on_public_holidays") == "1",
-                        int(days) if days.isdigit() and len(days) < 6 else None)
+                        int(days) if is_whole_number(days) and len(days) < 6 else None)
     except DomainError as err:
         flash(readable(err), "error")
         return redirect(url_for("admin.index"))
@@ -78,9 +80,28 @@ def change_role(user_id: int):
 @bp.post("/users/<int:user_id>/sign-out")
 @admin_required
 def sign_out_user(user_id: int):
-    signin.sign_out_everywhere(db.session, user_id)
+    signin.sign_out_everywhere(db.session, user_id, now())
     flash(_("该账号已在所有设备上退出"), "ok")
     return redirect(url_for("admin.users"))
+
+
+@bp.get("/tokens")
+@admin_required
+def tokens():
+    rows = accounts.list_tokens(db.session)
+    return render_template("admin/tokens.html", tokens=rows, state=lambda t: accounts.token_state(t, now()))
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@admin_required
+def revoke_token(token_id: int):
+    try:
+        accounts.revoke_token_by_id(db.session, token_id, now())
+    except DomainError:
+        abort(404)
+    db.session.commit()
+    flash(_("该令牌已作废"), "ok")
+    return redirect(url_for("admin.tokens"))
 
 
 @bp.get("/audit")

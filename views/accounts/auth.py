@@ -11,8 +11,9 @@ from models import User, db
 from services.accounts import accounts, activation, signin
 from services.accounts.login_limits import TooManyAttempts
 from services.core.errors import DomainError, Invalid
+from services.core.numbers import is_whole_number
 from views.core.api_common import now
-from views.core.csrf import rotate_csrf_token
+from views.core.csrf import mark_token_authenticated, rotate_csrf_token
 from views.core.extensions import login_manager
 
 bp = Blueprint("auth", __name__)
@@ -24,7 +25,7 @@ KEPT_ON_SIGN_IN = ("lang", "large_text")
 def _load_user(cookie_id: str) -> User | None:
     # The cookie carries "id:session_version"; a bumped version signs out every copied cookie.
     user_id, _sep, version = cookie_id.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+    if not is_whole_number(user_id) or not is_whole_number(version):
         return None
     user = db.session.get(User, int(user_id))
     return user if user and user.session_version == int(version) else None
@@ -35,7 +36,10 @@ def _load_user_from_token(req) -> User | None:
     scheme, _sep, token = req.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
-    return accounts.user_for_token(db.session, token.strip())
+    user = accounts.user_for_token(db.session, token.strip(), now())
+    if user is not None:
+        mark_token_authenticated()  # only this exempts the request from the CSRF check
+    return user
 
 
 def safe_next(target: str | None) -> str:
@@ -84,7 +88,7 @@ def login_post():
 @login_required
 def logout():
     # Signing out ends this login everywhere: a copied cookie stops working too.
-    signin.sign_out_everywhere(db.session, current_user.id)
+    signin.sign_out_everywhere(db.session, current_user.id, now())
     logout_user()
     session.clear()
     flash(_("您已安全退出"), "ok")
@@ -103,7 +107,7 @@ def activate_post():
     try:
         user = activation.activate_login(db.session, phone, form.get("code", "")[:20], form.get("password", ""),
                                          form.get("confirm", ""), _client_ip(), now())
-    except DomainError as err:
+    except DomainError as err:  # a wrong code was counted by the use-case itself
         return render_template("auth/activate.html", phone=phone, error=_activation_message(err)), err.status
     start_session(user)
     flash(_("账号已激活，欢迎使用"), "ok")
@@ -116,7 +120,7 @@ def _activation_message(err: DomainError) -> str:
     field = err.details.get("field") if isinstance(err, Invalid) else None
     return {"code": _("手机号或激活码不对，或激活码已过期。请到前台重新领取。"),
             "confirm": _("两次输入的密码不一样"),
-            "password": _("密码至少 8 位，且不能太常见（如 12345678）")}.get(field, _("请检查后再试"))
+            "password": _("密码至少 8 位，不能太常见（如 12345678），不能是手机号，也不能是重复的字符")}.get(field, _("请检查后再试"))
 
 
 @bp.get("/account/password")

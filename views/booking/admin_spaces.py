@@ -10,6 +10,7 @@ from services.booking import closures as closures_service
 from services.booking import space_settings
 from services.booking.space_settings import BOUNDS, TEXTS, SpaceSettings
 from services.core.errors import N_, Invalid
+from services.core.numbers import is_whole_number
 from views.core.api_common import now
 from views.core.pages import day_arg, int_arg, local_instant, or_404, page_actor, readable, today
 from views.core.roles import admin_required
@@ -27,10 +28,9 @@ def _number(form, name: str) -> int | None:
     raw = (form.get(name) or "").strip()
     if not raw:
         return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise Invalid(name, N_("%(field)s 需要整数")) from None
+    if not is_whole_number(raw.removeprefix("-")):  # int() would also read "٣" as 3
+        raise Invalid(name, N_("%(field)s 需要整数"))
+    return int(raw)
 
 
 def _hours(text: str, weekday: int) -> list[tuple[int, time, time]]:

@@ -8,7 +8,16 @@ from services.core import access
 from services.core.clock import parse_instant
 from services.core.errors import N_, Invalid
 from views.core.api_common import booking_json, current_actor, iso, now
-from views.core.api_input import bool_field, centre_tz, instant_field, int_field, json_body, query_int, text_field
+from views.core.api_input import (
+    bool_field,
+    centre_tz,
+    instant_field,
+    int_field,
+    json_body,
+    query_int,
+    reject_unencodable,
+    text_field,
+)
 from views.core.formatting import error_message
 
 bp = Blueprint("api_bookings", __name__, url_prefix="/api/v1")
@@ -78,7 +87,7 @@ def _optional_body() -> dict:
     data = request.get_json(silent=True) if request.content_length else {}
     if not isinstance(data, dict):
         raise Invalid("body", N_("请求体必须是 JSON 对象"), status=400)
-    return data
+    return reject_unencodable(data)
 
 
 @bp.post("/bookings/<int:booking_id>/cancel")

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from models import Building, Resident, db
 from services.accounts import activation, residents
 from services.core.errors import N_, DomainError, Invalid
+from services.core.numbers import optional_whole_number
 from views.core.api_common import now
 from views.core.pages import or_404, page_actor, readable, today
 from views.core.roles import staff_required
@@ -46,9 +47,9 @@ def _new_from_form(form) -> residents.NewResident:
         raise Invalid("name", N_("请填写姓名"))
     return residents.NewResident(
         name=name, birth_date=born, phone=(form.get("phone") or "").strip()[:32] or None,
-        building_id=int(building) if building.isdigit() else None,
+        building_id=optional_whole_number(building),
         disability=form.get("disability") == "1", lives_alone=form.get("lives_alone") == "1",
-        guardian_id=int(guardian) if guardian.isdigit() else None)
+        guardian_id=optional_whole_number(guardian))
 
 
 @bp.post("/new")

@@ -2,8 +2,6 @@
 
 For staff and admins only, like the API (see views/circle/api_circle.py for why operators are left out).
 """
-import csv
-import io
 
 from flask import Blueprint, Flask, Response, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -13,6 +11,7 @@ from models import SERVICE_TYPES, ServicePoint, db
 from services.circle import circle_store, circle_usage, circle_use_cases
 from services.circle.circle import REPORT_GROUPS
 from services.core.clock import parse_day
+from services.core.spreadsheet import csv_text
 from views.circle.circle_map import map_figure
 from views.core.api_common import now
 from views.core.api_input import centre_tz
@@ -52,13 +51,8 @@ def _percent(share: float | None) -> str:
 
 
 def csv_response(filename: str, header: list[str], rows) -> Response:
-    """UTF-8 with a byte-order mark, so Excel opens the Chinese names correctly."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return Response(out.getvalue(), mimetype="text/csv", headers={
+    """UTF-8 with a byte-order mark and formulas neutralised (services/core/spreadsheet.py)."""
+    return Response(csv_text(header, rows), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{filename}"', "Content-Type": "text/csv; charset=utf-8"})
 
 

@@ -6,6 +6,7 @@ from flask import current_app, request
 
 from services.core.clock import parse_day, parse_instant
 from services.core.errors import N_, Invalid
+from services.core.numbers import whole_number
 
 MAX_TEXT = 500
 MAX_ID = 2**62
@@ -19,7 +20,30 @@ def json_body() -> dict:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise Invalid("body", N_("请求体必须是 JSON 对象"), status=400)
+    return reject_unencodable(data)
+
+
+def reject_unencodable(data: dict) -> dict:
+    """JSON's "\\ud800" decodes to a lone surrogate no database can store: refuse it naming its field."""
+    for name, value in data.items():
+        field = name if _encodable(name) else "body"
+        if field == "body" or not _encodable(value):
+            raise Invalid(field, N_("%(field)s 含有无法保存的字符"))
     return data
+
+
+def _encodable(value) -> bool:
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+    if isinstance(value, dict):
+        return all(_encodable(k) and _encodable(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_encodable(v) for v in value)
+    return True
 
 
 def int_field(data: dict, name: str, required: bool = True, low: int = 1, high: int = MAX_ID,
@@ -76,6 +100,4 @@ def query_int(name: str) -> int | None:
     raw = request.args.get(name)
     if raw in (None, ""):
         return None
-    if not raw.isdigit() or len(raw) > 18:
-        raise Invalid(name, N_("%(field)s 必须是正整数"), status=400)
-    return int(raw)
+    return whole_number(raw, name, message=N_("%(field)s 必须是正整数"), status=400)

@@ -1,14 +1,19 @@
 """CSRF protection for every state-changing browser request.
 
 A per-session random token travels in the form field `csrf_token` or the `X-CSRF-Token` header.
-Bearer-token requests are exempt: a browser never attaches that header on its own, and a cross-site
-page cannot add it without a CORS preflight we never grant. Unauthenticated API calls are left to
-answer 401 as before. The token has no expiry, so a half-filled form never goes stale.
+A request that a bearer token authenticated is exempt: a browser never attaches that header on its
+own. Only then: the mere presence of an `Authorization: Bearer …` header (even a bogus one) once
+skipped the check for a request the session cookie authenticated. Unauthenticated API calls are left
+to answer 401 as before. The token has no expiry, so a half-filled form never goes stale.
+
+Flask-WTF's CSRFProtect was considered: it cannot tell which credential authenticated a request
+either, so it would need the same hook (`csrf.protect()` called from our own check); the check
+itself is the twenty lines below.
 """
 import hmac
 import secrets
 
-from flask import Flask, abort, request, session
+from flask import Flask, abort, g, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -32,12 +37,17 @@ def rotate_csrf_token() -> None:
     session[SESSION_KEY] = secrets.token_urlsafe(32)
 
 
-def _uses_bearer_token() -> bool:
-    return request.headers.get("Authorization", "").lower().startswith("bearer ")
+def mark_token_authenticated() -> None:
+    """Called by the login manager's request loader when a valid bearer token signed the request in."""
+    g.authenticated_by_token = True
+
+
+def _authenticated_by_token() -> bool:
+    return current_user.is_authenticated and g.get("authenticated_by_token", False)
 
 
 def _needs_check(app: Flask) -> bool:
-    if request.method in SAFE_METHODS or _uses_bearer_token():
+    if request.method in SAFE_METHODS or _authenticated_by_token():
         return False
     # An API call without a session has nothing to forge: the API answers 401 itself.
     return not (request.path.startswith("/api/") and not current_user.is_authenticated)

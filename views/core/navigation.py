@@ -46,6 +46,7 @@ MENU = (
     NavLink("admin_spaces.closures", _l("闭馆"), ("admin",), 32),
     NavLink("admin.users", _l("账号"), ("admin",), 33),
     NavLink("admin.audit_log", _l("审计日志"), ("admin",), 34),
+    NavLink("admin.tokens", _l("接口令牌"), ("admin",), 35),
     NavLink("calendar.index", _l("日历"), ALL_ROLES, 40),
     NavLink("feed_pages.index", _l("日历订阅"), ALL_ROLES, 41),
     NavLink("circle.overview", _l("15分钟服务圈"), STAFF, 70),

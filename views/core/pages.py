@@ -8,6 +8,7 @@ from flask_login import current_user
 from models import db
 from services.core.access import Actor, actor_for
 from services.core.errors import DomainError, NotFound
+from services.core.numbers import is_whole_number
 from views.core.api_common import now, rule_context
 from views.core.api_input import centre_tz
 from views.core.formatting import error_message
@@ -39,7 +40,7 @@ def day_arg(name: str = "date") -> date:
 
 def int_arg(name: str, required: bool = False) -> int | None:
     raw = request.values.get(name, "")
-    if raw.isdigit() and len(raw) < 12:
+    if is_whole_number(raw):
         return int(raw)
     if required or raw:
         abort(400, description=_("缺少或无效的参数：%(name)s", name=name))

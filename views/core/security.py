@@ -1,5 +1,5 @@
 """HTTP-level protections: security headers, CSP without inline script, no-store on personal pages,
-cookie flags, and a SECRET_KEY that is never the published development default outside development."""
+cookie flags, and a SECRET_KEY that is never a published default, in development neither."""
 import logging
 import os
 import secrets
@@ -44,8 +44,7 @@ def configure_secret_key(app: Flask) -> None:
         if is_production(app) and len(key) < MIN_SECRET_LENGTH:
             raise RuntimeError(f"SECRET_KEY must be at least {MIN_SECRET_LENGTH} characters in production")
         return
-    if app.testing or app.debug:
-        return
+    # Debug and tests too: a published default key let a forged cookie reach the admin pages.
     if is_production(app):
         raise RuntimeError("SECRET_KEY is required when APP_ENV=production (set the SECRET_KEY environment variable "
                            "or instance/config.py)")

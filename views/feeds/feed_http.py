@@ -4,6 +4,7 @@ A feed token is a password in a URL, so it must not reach a log: the development
 request log goes through a filter, and for gunicorn (whose access log reads the WSGI environ
 after the response) a middleware masks the request line in the environ itself.
 """
+import hashlib
 import logging
 import re
 import threading
@@ -14,18 +15,21 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask
-from werkzeug.http import parse_etags
+from werkzeug.http import http_date, parse_etags
 
 from models import db
 from services.feeds.feeds import TokenLookup
 
 FEED_PATH = re.compile(r"/feeds/[^/\s?\"]+\.ics")
+CANONICAL_FEED_PATH = re.compile(r"/feeds/[A-Za-z0-9_-]{1,100}\.ics")  # what feed_urls hands out
 MASKED = "/feeds/[token].ics"
 LOG_ENVIRON_KEYS = ("RAW_URI", "REQUEST_URI")
 CHECKED_FEED = "linli.feed_id"
 FEED_HEADERS = [("Cache-Control", "private, max-age=300"), ("Referrer-Policy", "no-referrer"),
                 ("X-Content-Type-Options", "nosniff")]
 NO_CACHE_HEADERS = [("Cache-Control", "no-store"), ("Referrer-Policy", "no-referrer")]
+GZIP_SUFFIX = "-gz"  # the gzip-encoded bytes are another representation: another strong ETag
+BUILDER_VERSION = 2  # bump when the feed builder's output changes for the same data
 
 
 def mask_tokens(text: str) -> str:
@@ -43,7 +47,8 @@ class TokenMaskingFilter(logging.Filter):
 class FeedMiddleware:
     """In front of the app for /feeds/<token>.ics only: masks the token in the environ keys that
     servers write to their access logs, and answers an unchanged feed's poll (If-None-Match with
-    the current ETag) with 304 straight from the cache, without the app's request machinery.
+    the current ETag, made of the feeds' change counter read with the token) with 304, without the
+    app's request machinery.
 
     The token is still looked up on every request (a revoked feed answers 404 at once) and the
     request still counts against the token's limit; anything else goes on to the view.
@@ -54,11 +59,17 @@ class FeedMiddleware:
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
-        if not (path.startswith("/feeds/") and path.endswith(".ics")):
+        # "//feeds/…" and "/%66eeds/…" reach the same view: judge the path as the router sees it.
+        if not looks_like_feed(path):
             return self.wsgi_app(environ, start_response)
+        raw_path = environ.get("RAW_URI", environ.get("REQUEST_URI", path)).split("?", 1)[0]
         for key in LOG_ENVIRON_KEYS:
-            if key in environ:
-                environ[key] = mask_tokens(environ[key])
+            if key in environ:  # whatever its spelling, the whole request line goes: a token may hide in it
+                environ[key] = MASKED
+        if not CANONICAL_FEED_PATH.fullmatch(raw_path) or raw_path != path:
+            environ["PATH_INFO"] = MASKED
+            start_response("404 Not Found", [("Content-Length", "0"), *NO_CACHE_HEADERS])
+            return []
         answer = self._poll(environ, path[len("/feeds/"):-len(".ics")])
         if answer is not None:
             start_response(*answer)
@@ -71,18 +82,27 @@ class FeedMiddleware:
     def _poll(self, environ, token: str):
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or not environ.get("HTTP_IF_NONE_MATCH"):
             return None
-        feed_id = token_lookup(self.app)(token)
-        if feed_id is None:
+        live = token_lookup(self.app)(token)
+        if live is None:
             return None  # the view answers 404
         limiter = self.app.extensions["feed_limiter"]
-        if not limiter.allow(feed_id):
-            return ("429 Too Many Requests", [("Retry-After", str(limiter.retry_after(feed_id))),
+        if not limiter.allow(live.id):
+            return ("429 Too Many Requests", [("Retry-After", str(limiter.retry_after(live.id))),
                                               ("Content-Length", "0"), *NO_CACHE_HEADERS])
-        environ[CHECKED_FEED] = feed_id  # counted once: the view does not count it again
-        entry = self.app.extensions["feed_cache"].get(feed_id, feed_day(self.app))
-        if entry is None or not parse_etags(environ["HTTP_IF_NONE_MATCH"]).contains_weak(entry.etag):
+        environ[CHECKED_FEED] = live  # counted once: the view does not count it again
+        etag = feed_etag(self.app, live, feed_day(self.app))
+        sent = parse_etags(environ["HTTP_IF_NONE_MATCH"])
+        matched = next((tag for tag in (etag, etag + GZIP_SUFFIX) if sent.contains_weak(tag)), None)
+        if matched is None:
             return None
-        return "304 Not Modified", [("ETag", f'"{entry.etag}"'), *FEED_HEADERS]
+        return "304 Not Modified", [("ETag", f'"{matched}"'), ("Last-Modified", last_modified(self.app, live)),
+                                    ("Vary", "Accept-Encoding"), *FEED_HEADERS]
+
+
+def looks_like_feed(path: str) -> bool:
+    """Any spelling the router would send to the feed view: slashes merged, case as sent."""
+    merged = re.sub(r"/{2,}", "/", path)
+    return merged.startswith("/feeds/") and merged.endswith(".ics")
 
 
 def token_lookup(app: Flask):
@@ -92,6 +112,23 @@ def token_lookup(app: Flask):
         with app.app_context():
             lookup = app.extensions["feed_token_lookup"] = TokenLookup(db.engine)
     return lookup
+
+
+def feed_etag(app: Flask, live, day: str) -> str:
+    """Equal for equal bytes: the feed, the feeds' change counter, the day (the window moves at
+    midnight), the settings the builder reads, and the builder's own version."""
+    config = app.config
+    settings = (config.get("FEED_DAYS_BACK"), config.get("FEED_DAYS_AHEAD"), config.get("FEED_MAX_EVENTS"),
+                config.get("FEED_MAX_BYTES"), config.get("FEED_UID_DOMAIN"), config.get("FEED_BASE_URL"),
+                config.get("TIMEZONE"))
+    text = f"{live.id}:{live.version}:{day}:{BUILDER_VERSION}:{settings}"
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def last_modified(app: Flask, live) -> str:
+    """The last change, or midnight when the day's window moved since."""
+    midnight = datetime.fromisoformat(feed_day(app)).replace(tzinfo=ZoneInfo(app.config["TIMEZONE"]))
+    return http_date(max(live.changed_at, midnight.astimezone(UTC)))
 
 
 def feed_day(app: Flask) -> str:
@@ -105,29 +142,25 @@ def feed_day(app: Flask) -> str:
 class CachedFeed:
     etag: str
     body: bytes
-    day: str
-    built: float
+    gzipped: bytes
 
 
 class FeedCache:
-    """Recently built feeds by id, so an unchanged feed answers 304 without being rebuilt.
+    """Recently built feeds by id, kept only while their ETag is current.
 
-    Entries live `ttl` seconds: a change shows in the feed within that time (calendar clients
-    poll every 15 minutes at most), and a revoked token still answers 404 at once because the
-    token is looked up on every request.
+    The ETag carries the feeds' change counter, read with the token on every request: an entry
+    built before any change is never served after it, in this worker or another.
     """
 
-    def __init__(self, ttl: float, size: int = 2048):
-        self.ttl, self.size = ttl, size
+    def __init__(self, size: int = 2048):
+        self.size = size
         self._entries: OrderedDict[int, CachedFeed] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, feed_id: int, day: str) -> CachedFeed | None:
+    def get(self, feed_id: int, etag: str) -> CachedFeed | None:
         with self._lock:
             entry = self._entries.get(feed_id)
-        if entry is None or entry.day != day or time.monotonic() - entry.built > self.ttl:
-            return None
-        return entry
+        return entry if entry is not None and entry.etag == etag else None
 
     def put(self, feed_id: int, entry: CachedFeed) -> None:
         with self._lock:
@@ -176,10 +209,9 @@ class RateLimiter:
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault("FEED_CACHE_SECONDS", 60)
     app.config.setdefault("FEED_RATE_LIMIT", 120)
     app.config.setdefault("FEED_RATE_WINDOW_SECONDS", 3600)
-    app.extensions["feed_cache"] = FeedCache(app.config["FEED_CACHE_SECONDS"])
+    app.extensions["feed_cache"] = FeedCache()
     app.extensions["feed_limiter"] = RateLimiter(app.config["FEED_RATE_LIMIT"], app.config["FEED_RATE_WINDOW_SECONDS"])
     app.wsgi_app = FeedMiddleware(app)
     werkzeug_log = logging.getLogger("werkzeug")

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from models import Resident, Resource, db
 from services.core.access import runs_space
 from services.core.errors import DomainError
+from services.core.numbers import optional_whole_number
 from services.feeds import feeds
 from views.core.pages import page_actor, readable
 from views.feeds.feeds import create_from, feed_urls, revoke
@@ -44,7 +45,7 @@ def _form() -> dict:
     data = {"scope": form.get("scope") or None, "organisation": (form.get("organisation") or "").strip() or None}
     for name in ("resource_id", "resident_id"):
         raw = form.get(name, "")
-        data[name] = int(raw) if raw.isdigit() and len(raw) < 12 else None
+        data[name] = optional_whole_number(raw)
     return data
 
 
