@@ -2,6 +2,7 @@
 from flask import Flask
 
 from models import db
+from views.checkup import labels as checkup_labels
 from views.circle import circle_pages
 from views.core import (
     csrf,
@@ -28,6 +29,7 @@ def register_extensions(app: Flask) -> None:
     preferences.init_app(app)
     formatting.init_app(app)
     circle_pages.init_app(app)  # the circle's label filters
+    checkup_labels.init_app(app)  # the check-up's words for its codes
     feed_http.init_app(app)  # feed caching, rate limit and token masking around the WSGI app
     migrate.init_app(app, db, directory=str(app.root_path + "/migrations"), render_as_batch=True)
 
