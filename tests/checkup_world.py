@@ -59,13 +59,14 @@ def _people(s, w: World) -> None:
     s.add_all([north, near])
     s.flush()
     w.buildings.update(north=north, near=near)
-    for n in range(1, 6):
-        w.people[f"e{n}"] = resident(s, name=f"老人{n}", born=date(1956, 1, 1), building_id=north.id)
-    w.people["e6"] = resident(s, name="独居老人", born=date(1940, 1, 1), lives_alone=True, building_id=north.id)
-    for n, born in ((1, date(1990, 1, 1)), (2, date(1985, 1, 1)), (3, date(1980, 1, 1))):
-        w.people[f"a{n}"] = resident(s, name=f"成人{n}", born=born, building_id=near.id, disability=n == 3)
-    w.people["c1"] = resident(s, name="幼儿", born=date(2024, 6, 1), building_id=near.id)
-    w.people["c2"] = resident(s, name="学龄前", born=date(2021, 3, 1), building_id=near.id)
+    for n, name in enumerate(("赵子健", "钱玉珍", "孙德明", "李桂芳", "周志强"), start=1):
+        w.people[f"e{n}"] = resident(s, name=name, born=date(1956, 1, 1), building_id=north.id)
+    w.people["e6"] = resident(s, name="吴阿婆", born=date(1940, 1, 1), lives_alone=True, building_id=north.id)
+    for n, name, born in ((1, "郑晓东", date(1990, 1, 1)), (2, "冯海燕", date(1985, 1, 1)),
+                          (3, "陈文杰", date(1980, 1, 1))):
+        w.people[f"a{n}"] = resident(s, name=name, born=born, building_id=near.id, disability=n == 3)
+    w.people["c1"] = resident(s, name="陈一诺", born=date(2024, 6, 1), building_id=near.id)
+    w.people["c2"] = resident(s, name="陈梓轩", born=date(2021, 3, 1), building_id=near.id)
 
 
 def _use(s, w: World) -> None:

@@ -58,7 +58,7 @@ def report_xlsx():
 @staff_required
 def save():
     period = period_args()
-    _, added = report.save(db.session, page_actor(), period, now(), **outreach_options())
+    added = report.save(db.session, page_actor(), period, now(), **outreach_options())[1]
     flash(_("本次体检已保存，新增 %(count)d 条问题进入台账", count=added), "ok")
     return redirect(url_for("checkup.report_page", **{"from": period.start.isoformat(), "to": period.end.isoformat()}))
 
