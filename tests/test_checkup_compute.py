@@ -127,10 +127,12 @@ def test_a_group_that_hardly_comes_and_a_building_whose_elderly_never_came_are_f
                                                                                "share": 0.0}}
     (found,) = findings.group_findings(groups, privacy.show_count)
     assert found["key"] == "group:elderly" and "<5" in found["evidence"]  # the child group is too small to judge
-    never = findings.never_came_findings([{"building_id": 3, "name": "3幢", "elderly": 7, "elderly_users": 0},
-                                          {"building_id": 4, "name": "4幢", "elderly": 4, "elderly_users": 0}],
-                                         privacy.show_count)
-    assert [f["key"] for f in never] == ["never_came:3"]
+    rows = [{"building_id": 3, "name": "3幢", "elderly": 3, "elderly_users": 0},
+            {"building_id": 4, "name": "4幢", "elderly": 4, "elderly_users": 0},
+            {"building_id": 5, "name": "5幢", "elderly": 9, "elderly_users": 1}]
+    (never,) = findings.never_came_findings(rows, privacy.show_count)
+    assert never["location"] == "3幢、4幢" and "共 7 位老人" in never["evidence"]  # together: none alone under 5
+    assert findings.never_came_findings(rows[1:], privacy.show_count) == []
 
 
 def test_counts_under_five_read_lt5_in_what_leaves_and_say_so(world):
@@ -163,3 +165,11 @@ def test_the_next_check_up_shows_each_indicator_and_the_circle_change(any_db_url
         assert trend["facility.elderly_care_space_old"]["change"] == 0
         assert len(snapshots.history(db.session)) == 1
         db.engine.dispose()
+
+
+def test_a_space_booked_to_the_brim_with_people_still_turned_away_is_a_finding():
+    full = {"line": "space", "resource_id": 7, "activity_id": None, "name": "早教", "utilisation": 0.95,
+            "unserved_waitlist": 3, "refusals": {"capacity": 4, "quota": 9}}
+    (found,) = findings.full_findings([full, {**full, "resource_id": 8, "utilisation": 0.74}], privacy.show_count)
+    assert found["key"] == "full:space:7" and "7 人次" in found["evidence"]
+    assert findings.full_findings([{**full, "unserved_waitlist": 0}], privacy.show_count) == []  # 4 < 5

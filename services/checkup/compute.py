@@ -67,6 +67,7 @@ def generate_findings(result: dict) -> list[dict]:
     found = (findings.facility_findings(result["facilities"])
              + findings.gap_findings(result["reach"]["gaps"], show_count)
              + findings.refusal_findings(result["use"], show_count)
+             + findings.full_findings(result["use"], show_count)
              + findings.group_findings(result["groups"], show_count)
              + findings.never_came_findings(result["elderly_by_building"], show_count))
     return sorted(found, key=lambda f: (-f["severity"], f["key"]))
