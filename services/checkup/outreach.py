@@ -13,9 +13,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from models import CONTACT_METHODS, Booking, ContactRecord
+from models import CONTACT_METHODS, Booking, ContactRecord, Resident
 from services.checkup.period import Period
 from services.checkup.population import Person
+from services.circle.circle_store import born_by
 from services.routines.outreach import COUNTS_AS_CONTACT
 
 
@@ -29,12 +30,20 @@ def _was_listed(events: list[datetime], period: Period, days: timedelta) -> bool
     return any(b - a >= days and a + days < period.hi and b > period.lo for a, b in itertools.pairwise(seen))
 
 
-def _events(session: Session, ids: set[int], period: Period, now: datetime, days: timedelta) -> dict[int, list]:
+def _in_population(period: Period, age: int):
+    """The outreach population as SQL, so only their rows are read (a year holds tens of thousands)."""
+    return select(Resident.id).where(or_(Resident.lives_alone, Resident.disability, Resident.other_need,
+                                         Resident.birth_date <= born_by(period.end, age)))
+
+
+def _events(session: Session, ids: set[int], period: Period, now: datetime, days: timedelta,
+            age: int) -> dict[int, list]:
     since, until = period.lo - days, min(period.hi, now)
     found: dict[int, list[datetime]] = defaultdict(list)
     rows = session.execute(select(Booking.resident_id, Booking.created_at, Booking.starts_at, Booking.status,
-                                  Booking.checked_in_at).where(or_(
-        Booking.created_at.between(since, until), Booking.starts_at.between(since, until))))
+                                  Booking.checked_in_at).where(
+        or_(Booking.created_at.between(since, until), Booking.starts_at.between(since, until)),
+        Booking.resident_id.in_(_in_population(period, age))))
     for rid, created, start, status, checked in rows:
         if rid not in ids:
             continue
@@ -58,10 +67,11 @@ def _contacts(session: Session, ids: set[int], period: Period) -> dict[int, list
     return found
 
 
-def _came_after(session: Session, first_contact: dict[int, datetime], period: Period) -> set[int]:
+def _came_after(session: Session, first_contact: dict[int, datetime], period: Period, age: int) -> set[int]:
     came = set()
     for rid, start in session.execute(select(Booking.resident_id, Booking.starts_at).where(
-            Booking.status == "checked_in", Booking.starts_at >= period.lo, Booking.starts_at < period.hi)):
+            Booking.status == "checked_in", Booking.starts_at >= period.lo, Booking.starts_at < period.hi,
+            Booking.resident_id.in_(_in_population(period, age)))):
         if rid in first_contact and start > first_contact[rid]:
             came.add(rid)
     return came
@@ -71,7 +81,7 @@ def listed_ids(session: Session, people: list[Person], period: Period, now: date
                age: int) -> set[int]:
     window = timedelta(days=days)
     ids = {p.id for p in people if eligible(p, age)}
-    events = _events(session, ids, period, now, window)
+    events = _events(session, ids, period, now, window, age)
     return {rid for rid in ids if _was_listed(events.get(rid, []), period, window)}
 
 
@@ -82,6 +92,6 @@ def outreach(session: Session, people: list[Person], period: Period, now: dateti
     reached = {rid for rid, rows in contacts.items() if any(o in COUNTS_AS_CONTACT for _, _, o in rows)}
     by_method = {m: sum(1 for rows in contacts.values() if any(method == m for _, method, _ in rows))
                  for m in CONTACT_METHODS}
-    came = _came_after(session, {rid: rows[0][0] for rid, rows in contacts.items()}, period)
+    came = _came_after(session, {rid: rows[0][0] for rid, rows in contacts.items()}, period, age)
     return {"on_list": len(listed), "contacted": len(contacts), "reached": len(reached), "by_method": by_method,
             "then_used": len(came), "days_without_contact": days, "age": age}

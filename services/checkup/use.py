@@ -171,15 +171,22 @@ def gather(session: Session, period: Period, now: datetime, centre: Centre, sour
 
 
 def heatmap(intervals: list[tuple[datetime, datetime, float]], period: Period) -> list[list[float]]:
-    """Booked seat-hours by local weekday (0 = Monday) × hour of day, each interval split at the hours."""
+    """Booked seat-hours by local weekday (0 = Monday) × hour of day, each interval split at the hours.
+
+    In whole seconds of local time from a Monday midnight, so a year of bookings costs no datetime maths.
+    """
     grid = [[0.0] * 24 for _ in range(7)]
+    monday = datetime(2001, 1, 1, tzinfo=period.tz)  # a Monday, local midnight
+    base = monday.utcoffset().total_seconds()
     for start, end, seats in intervals:
-        cursor = start.astimezone(period.tz)
-        finish = end.astimezone(period.tz)
-        while cursor < finish:
-            step = min(cursor.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1), finish)
-            grid[cursor.weekday()][cursor.hour] += seats * _hours(cursor, step)
-            cursor = step
+        shift = start.astimezone(period.tz).utcoffset().total_seconds() - base  # daylight saving, where there is any
+        lo = int((start - monday).total_seconds() + shift)
+        hi = lo + int((end - start).total_seconds())
+        while lo < hi:
+            step = min((lo // 3600 + 1) * 3600, hi)
+            hour_of_week = (lo // 3600) % (7 * 24)
+            grid[hour_of_week // 24][hour_of_week % 24] += seats * (step - lo) / 3600
+            lo = step
     return [[round(v, 1) for v in row] for row in grid]
 
 
