@@ -178,3 +178,16 @@ def test_a_standards_file_that_is_wrong_changes_nothing(site):
     with app.app_context():
         from models import CheckupStandard
         assert db.session.scalar(select(func.count()).select_from(CheckupStandard)) == 0
+
+
+@pytest.mark.parametrize("who, path", [("13800000001", "/my/problems"), ("desk", "/checkup/problems")])
+def test_the_problem_pages_speak_english_on_request(site, who, path):
+    page = signed_in(site[0], who).get(path, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    text = re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", page, flags=re.S))
+    assert not re.findall(r"[\u4e00-\u9fff]+", text.replace("中文", ""))
+
+
+def test_the_english_report_translates_its_headings_and_labels(site):
+    page = signed_in(site[0], "desk").get(f"/checkup?{WEEK}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    for words in ("Community check-up report", "1. Overview", "5. Appendices", "Elderly (60+)", "Seat-hours offered"):
+        assert words in page

@@ -20,6 +20,8 @@ LABELS = {
     "generated": _l("体检发现"), "staff": _l("工作人员录入"), "resident": _l("居民提出"),
     "phone": _l("电话"), "visit": _l("上门"), "at_centre": _l("来中心"), "other": _l("其他"),
     "space": _l("空间"), "service_point": _l("服务点"),
+    # responsible units: stored in Chinese (the ledger is the centre's record), shown in the reader's language
+    "物业": _l("物业"), "社区": _l("社区"), "街道": _l("街道"), "区级部门": _l("区级部门"), "市级部门": _l("市级部门"),
 }
 WEEKDAYS = (_l("周一"), _l("周二"), _l("周三"), _l("周四"), _l("周五"), _l("周六"), _l("周日"))
 
