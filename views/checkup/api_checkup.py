@@ -15,6 +15,7 @@ from services.core.clock import parse_day
 from services.core.database import begin_read
 from services.core.errors import Invalid
 from views.checkup.problem_json import problem_json, usernames
+from views.checkup.report_tables import IN_LEDGER
 from views.core.api_common import current_actor, now
 from views.core.api_input import centre_tz, day_field, int_field, json_body, text_field
 from views.core.transactions import reads_first
@@ -41,10 +42,12 @@ def checkup_json(built: report.Report) -> dict:
     answer = {key: public[key] for key in CONTRACT_KEYS if key in public}
     answer["reach"] = {k: public["reach"][k] for k in ("date", "coverage", "gaps", "affected", "change")}
     answer["problems"] = public["findings"]
-    names = usernames({e.user_id for p in built.ledger for e in p.history if e.user_id})
+    # Like the report, the answer holds accepted problems only: a resident's own words reach it through staff.
+    accepted = [p for p in built.ledger if p.status in IN_LEDGER]
+    names = usernames({e.user_id for p in accepted for e in p.history if e.user_id})
     answer.update(heatmap=public["heatmap"], refusals=public["refusals"], inventory=public["inventory"],
                   elderly_by_building=public["elderly_by_building"], previous=public["previous"], trend=built.trend,
-                  ledger=[problem_json(p, names) for p in built.ledger])
+                  ledger=[problem_json(p, names) for p in accepted])
     return answer
 
 

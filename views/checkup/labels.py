@@ -10,6 +10,9 @@ LABELS = {
     "elderly_care": _l("养老服务"), "meal": _l("助餐"), "health": _l("卫生服务"), "nursery": _l("托育（0–3岁）"),
     "kindergarten": _l("幼儿园"), "primary_school": _l("小学"), "supermarket": _l("超市"), "pharmacy": _l("药店"),
     "park": _l("公园"), "community_service": _l("社区服务"), "bus_stop": _l("公交站"),
+    # space kinds
+    "rehab": _l("康复"), "picture_book_library": _l("绘本阅读"), "early_education": _l("早期教育"),
+    "shared_kitchen": _l("共享厨房"), "play_area": _l("亲子游乐"), "counselling": _l("心理咨询"),
     # refusal codes
     "capacity": _l("名额已满"), "conflict": _l("时段冲突"), "closed": _l("闭馆"), "outside_hours": _l("非开放时间"),
     "not_eligible": _l("不符合开放对象"), "quota": _l("超过每周上限"), "too_soon": _l("提前不足"),

@@ -96,7 +96,7 @@ def _reach(p: dict) -> list[Table]:
 
 def _use(p: dict) -> list[Table]:
     section = _("二、指标 · 服务供需")
-    lines = [[x["name"], x["kind"],
+    lines = [[x["name"], label(x["kind"]),
               number(x["seat_hours_offered"]), number(x["seat_hours_booked"]), number(x["seat_hours_attended"]),
               share(x["utilisation"]), share(x["no_show_rate"]), share(x["late_cancel_rate"]),
               number(x["unserved_waitlist"]), number(x["refused"])] for x in p["use"]]
@@ -134,7 +134,7 @@ def _findings(findings: list[dict]) -> Table:
 
 
 def _ledger(ledger: list[Problem]) -> Table:
-    rows = [[p.id, p.title, label(p.source), p.severity, p.measure or "—", p.responsible or "—",
+    rows = [[p.id, p.title, label(p.source), p.severity, p.measure or "—", label(p.responsible) or "—",
              p.due_on.isoformat() if p.due_on else "—", label(p.status), p.updated_at.date().isoformat()]
             for p in ledger if p.status in IN_LEDGER]
     return Table("ledger", _("四、问题与整改清单"), _("问题与整改清单"), [_("编号"), _("问题"), _("来源"), _("严重程度"),
