@@ -142,10 +142,22 @@ def _ledger(ledger: list[Problem]) -> Table:
                                                                _("最近更新")], rows)
 
 
+def indicator_name(key: str, p: dict) -> str:
+    """"use.space.3.utilisation" → "服务供需 · 绘本馆 · 使用率": each part in words where it has some."""
+    spaces = {str(x["resource_id"]): x["name"] for x in p["use"] if x["line"] == "space"}
+    standards = {f["type"]: f["name"] for f in p["facilities"]}
+    words = {"population": _("人口"), "facility": _("设施"), "reach": _("可达"), "use": _("服务供需"),
+             "groups": _("群体使用"), "outreach": _("一人不落下"), "share": _("占比"), "residents": _("居民"),
+             "households": _("户数"), "utilisation": _("使用率"), "no_show_rate": _("爽约率"),
+             "contacted": _("已联系"), "then_used": _("联系后来中心使用服务")}
+    parts = [part for part in key.split(".") if part != "space"]
+    return " · ".join(spaces.get(part) or standards.get(part) or words.get(part) or label(part) for part in parts)
+
+
 def _appendix(p: dict, trend: list[dict]) -> list[Table]:
     section = _("五、附录")
-    changes = [[t["indicator"], number(t["now"]), number(t["before"]), number(t["change"])] for t in trend
-               if t["before"] is not None]
+    changes = [[indicator_name(t["indicator"], p), number(t["now"]), number(t["before"]), number(t["change"])]
+               for t in trend if t["before"] is not None]
     sources = [[f["name"], f"≥ {f['standard']:g} {f['unit']}", f["source"]] for f in p["facilities"]]
     return [Table("trend", section, _("指标变化（与上次体检相比）"), [_("指标"), _("本次"), _("上次"), _("变化")], changes),
             Table("standards", section, _("标准及出处"), [_("指标"), _("标准"), _("出处")], sources)]
