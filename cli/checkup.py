@@ -102,8 +102,7 @@ def standards_command(path):
     """Show the standards in force; --load FILE adds or replaces them by code."""
     try:
         if path:
-            added, updated = standards.load(db.session, standards.parse(path.read_text(encoding="utf-8")))
-            db.session.commit()
+            added, updated = standards.load_file(db.session, SYSTEM, path.read_text(encoding="utf-8"))
             click.echo(f"已导入 / Loaded: {added} added, {updated} updated")
     except DomainError as err:
         db.session.rollback()

@@ -12,8 +12,7 @@ from datetime import date, datetime, time, timedelta
 
 from models import Booking, Building, Closure, ContactRecord, RefusedAttempt, ServicePoint, WaitlistEntry
 from services.checkup.period import Period
-from tests.conftest import TZ
-from tests.factories import resident, space
+from tests.world import TZ, resident, space
 
 MONDAY = date(2026, 11, 2)
 WEEK = Period(MONDAY, MONDAY + timedelta(days=6), TZ)

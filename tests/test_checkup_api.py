@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from models import RefusedAttempt, db
 from tests import api_setup, web_world
-from tests.conftest import NOW, TZ
+from tests.world import NOW, TZ
 
 TOMORROW = (NOW.astimezone(TZ) + timedelta(days=1)).date()
 
@@ -137,3 +137,15 @@ def test_a_refused_desk_booking_and_a_refused_portal_booking_are_recorded(any_db
     assert [(r.resource_id, r.code, r.channel) for r in rows] == [
         (world.ids["room"], "conflict", "phone"), (world.ids["library"], "capacity", "online")]
     assert rows[1].groups == ["elderly"]
+
+
+def test_each_occurrence_a_series_skips_is_recorded_as_a_refusal(centre):
+    first = {"resource_id": centre.ids["room"], "resident_id": centre.ids["elder"],
+             "start": f"{TOMORROW + timedelta(days=7)}T10:00", "end": f"{TOMORROW + timedelta(days=7)}T11:00"}
+    assert centre.post("/bookings", first).status_code == 201
+    series = {**first, "resident_id": centre.ids["parent"], "start": f"{TOMORROW}T10:00",
+              "end": f"{TOMORROW}T11:00", "rrule": "FREQ=WEEKLY;COUNT=3", "skip_conflicts": True}
+    answer = centre.post("/bookings", series)
+    assert answer.status_code == 201 and len(answer.get_json()["skipped"]) == 1
+    (row,) = refusals(centre.app)
+    assert (row.code, row.resource_id, row.groups) == ("conflict", centre.ids["room"], [])

@@ -8,7 +8,7 @@ from services.checkup import compute, findings, privacy, report, snapshots
 from services.checkup.period import Period
 from services.core.access import Actor
 from tests.checkup_world import CENTRE_LON, NORTH_LAT, WEEK, build
-from tests.conftest import NOW, TZ, make_app
+from tests.world import NOW, TZ, make_app
 
 STAFF = Actor(user_id=None, role="staff")
 

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from models import AuditEntry, CheckupSnapshot, Problem, Resident, db
 from services.accounts import accounts
 from tests.checkup_world import build
-from tests.conftest import NOW, make_app
 from tests.web_login import login, post_form
+from tests.world import NOW, make_app
 
 PASSWORD = "correct-horse-1"
 WEEK = "from=2026-11-02&to=2026-11-08"

@@ -11,7 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import MEASURES, SEVERITIES, CheckupStandard
-from services.core.errors import Invalid
+from services.core.access import Actor
+from services.core.errors import Forbidden, Invalid, NotFound
+from services.core.transaction import write_transaction
 
 DEFAULTS_FILE = Path(__file__).with_name("standards.json")
 TEXT_FIELDS = (("code", 60), ("name", 120), ("name_en", 120), ("unit", 40), ("source", 300))
@@ -83,3 +85,33 @@ def in_force(session: Session) -> list[CheckupStandard]:
     """The stored standards, or the shipped defaults (not stored) while none are."""
     stored = list(session.scalars(select(CheckupStandard).order_by(CheckupStandard.id)))
     return stored or [CheckupStandard(id=None, **row) for row in shipped()]
+
+
+def change(session: Session, actor: Actor, code: str, value: float, source: str, active: bool,
+           severity: int) -> CheckupStandard:
+    """An admin changes one standard's figure, source, severity or whether it applies here."""
+    if actor.role != "admin":
+        raise Forbidden()
+    if not math.isfinite(value) or value < 0:
+        raise Invalid("value", "标准值需要非负数 / the standard must be a non-negative number")
+    if not source.strip() or len(source) > 300:
+        raise Invalid("source", "请写明出处（300 字以内）/ name the source (up to 300 characters)")
+    if severity not in SEVERITIES:
+        raise Invalid("severity", "severity 只能是 0/1/4/7/10 / severity must be 0, 1, 4, 7 or 10")
+    with write_transaction(session):
+        if not session.scalar(select(CheckupStandard.id).limit(1)):  # still the shipped defaults: store them first
+            load(session, [])
+        row = session.scalar(select(CheckupStandard).where(CheckupStandard.code == code))
+        if row is None:
+            raise NotFound()
+        row.value, row.source, row.active, row.severity = value, source.strip(), active, severity
+    return row
+
+
+def load_file(session: Session, actor: Actor, text: str) -> tuple[int, int]:
+    """An admin loads a standards file: checked whole before anything is written; (added, updated)."""
+    if actor.role != "admin":
+        raise Forbidden()
+    rows = parse(text)
+    with write_transaction(session):
+        return load(session, rows)

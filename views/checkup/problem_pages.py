@@ -10,7 +10,6 @@ from views.checkup.problem_json import usernames
 from views.core.api_common import now
 from views.core.pages import int_arg, page_actor, readable
 from views.core.roles import resident_required, staff_required
-from views.core.transactions import reads_first
 
 bp = Blueprint("checkup_problems", __name__)
 MAX_TITLE = 200
@@ -41,7 +40,6 @@ def _back(err: DomainError | None = None, message: str | None = None):
 
 
 @bp.post("/checkup/problems")
-@reads_first
 @staff_required
 def create():
     title = _text("title", MAX_TITLE)
@@ -59,7 +57,6 @@ def create():
 
 
 @bp.post("/checkup/problems/<int:problem_id>")
-@reads_first
 @staff_required
 def update(problem_id: int):
     try:
@@ -73,7 +70,6 @@ def update(problem_id: int):
 
 
 @bp.post("/checkup/problems/<int:problem_id>/review")
-@reads_first
 @staff_required
 def review(problem_id: int):
     try:
@@ -93,7 +89,6 @@ def mine():
 
 
 @bp.post("/my/problems")
-@reads_first
 @resident_required
 def raise_problem():
     title = _text("title", MAX_TITLE)

@@ -4,13 +4,11 @@ import math
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from models import SEVERITIES, CheckupStandard, db
+from models import SEVERITIES, db
 from services.checkup import standards
-from services.core.database import begin_write
-from services.core.errors import DomainError, Invalid, NotFound
-from views.core.pages import readable
+from services.core.errors import DomainError, Invalid
+from views.core.pages import page_actor, readable
 from views.core.roles import admin_required
-from views.core.transactions import reads_first
 
 bp = Blueprint("checkup_standards", __name__, url_prefix="/admin/checkup")
 MAX_FILE = 200_000
@@ -33,34 +31,27 @@ def _value(raw: str | None) -> float:
 
 
 @bp.post("/standards/<code>")
-@reads_first
 @admin_required
 def save(code: str):
     form = request.form
     try:
-        value, source = _value(form.get("value")), (form.get("source") or "").strip()
-        if not source or len(source) > 300:
-            raise Invalid("source", _("请写明出处（300 字以内）"))
-        severity = int(form.get("severity") or 7)
-        begin_write(db.session)
-        if not standards.in_force(db.session)[0].id:  # still the shipped defaults: store them first
-            standards.load(db.session, [])
-        row = db.session.query(CheckupStandard).filter_by(code=code).one_or_none()
-        if row is None:
-            raise NotFound()
-        row.value, row.source, row.active = value, source, form.get("active") == "1"
-        row.severity = severity if severity in SEVERITIES else row.severity
-        db.session.commit()
-    except (DomainError, ValueError) as err:
-        db.session.rollback()
-        flash(readable(err) if isinstance(err, DomainError) else _("严重程度只能是 0、1、4、7、10"), "error")
+        standards.change(db.session, page_actor(), code, _value(form.get("value")), form.get("source") or "",
+                         form.get("active") == "1", _severity(form.get("severity")))
+    except DomainError as err:
+        flash(readable(err), "error")
         return redirect(url_for("checkup_standards.index"))
     flash(_("已保存"), "ok")
     return redirect(url_for("checkup_standards.index"))
 
 
+def _severity(raw: str | None) -> int:
+    try:
+        return int(raw or "")
+    except ValueError:
+        raise Invalid("severity", _("严重程度只能是 0、1、4、7、10")) from None
+
+
 @bp.post("/standards")
-@reads_first
 @admin_required
 def load_file():
     upload = request.files.get("file")
@@ -68,12 +59,8 @@ def load_file():
     try:
         if len(text) > MAX_FILE:
             raise Invalid("file", _("文件太大"))
-        rows = standards.parse(text)
-        begin_write(db.session)
-        added, updated = standards.load(db.session, rows)
-        db.session.commit()
+        added, updated = standards.load_file(db.session, page_actor(), text)
     except DomainError as err:
-        db.session.rollback()
         flash(readable(err), "error")
         return redirect(url_for("checkup_standards.index"))
     flash(_("已导入标准：新增 %(added)d 条，更新 %(updated)d 条", added=added, updated=updated), "ok")
