@@ -28,12 +28,13 @@ class Facility:
     kinds: tuple[str, ...]
     area_m2: float | None
     places: int = 0  # seats of a space: childcare places for the infant-care standard
+    name_en: str | None = None
 
 
 def inventory(session: Session, day: date) -> list[Facility]:
     spaces = session.scalars(select(Resource).where(Resource.active).order_by(Resource.id))
     points = session.scalars(select(ServicePoint).order_by(ServicePoint.id))
-    return ([Facility("space", r.id, r.name, (r.kind,), r.area_m2, r.capacity) for r in spaces]
+    return ([Facility("space", r.id, r.name, (r.kind,), r.area_m2, r.capacity, r.name_en) for r in spaces]
             + [Facility("service_point", p.id, p.name, tuple(p.service_types), p.area_m2)
                for p in points if p.opens_on is None or p.opens_on <= day])
 
@@ -85,10 +86,12 @@ def lines(standards: list[CheckupStandard], facilities: list[Facility], househol
             "amount": None if amount is None else round(amount, 2), "standard": standard.value,
             "unit": standard.unit, "meets": bool(counted) and meets if meets is not None else None,
             "source": standard.source, "severity": standard.severity,
-            "facilities": [f.name for f in counted], **extra})
+            "facilities": [f.name for f in counted], "facilities_en": [f.name_en or f.name for f in counted],
+            **extra})
     return result
 
 
 def inventory_json(facilities: list[Facility]) -> list[dict]:
-    return [{"source": f.source, "id": f.id, "name": f.name, "type": ",".join(f.kinds), "area_m2": f.area_m2}
+    return [{"source": f.source, "id": f.id, "name": f.name, "name_en": f.name_en or f.name, "type": ",".join(f.kinds),
+             "area_m2": f.area_m2}
             for f in facilities]

@@ -35,6 +35,7 @@ class UseLine:
     name: str
     kind: str
     activity_id: int | None = None
+    name_en: str | None = None
     seat_hours_offered: float = 0.0
     seat_hours_booked: float = 0.0
     seat_hours_attended: float = 0.0
@@ -49,6 +50,7 @@ class UseLine:
         refused = sum(self.refusals.values())
         return {
             "line": self.line, "resource_id": self.resource_id, "activity_id": self.activity_id, "name": self.name,
+            "name_en": self.name_en or self.name,
             "kind": self.kind, "seat_hours_offered": round(self.seat_hours_offered, 1),
             "seat_hours_booked": round(self.seat_hours_booked, 1),
             "seat_hours_attended": round(self.seat_hours_attended, 1),
@@ -99,7 +101,7 @@ def _space_lines(session: Session, period: Period, centre: Centre) -> dict[int, 
     closures = _closures(session, period)
     lines = {}
     for space in session.scalars(select(Resource).order_by(Resource.id)):
-        line = UseLine("space", space.id, space.name, space.kind)
+        line = UseLine("space", space.id, space.name, space.kind, name_en=space.name_en)
         if space.active:
             seats = 1 if space.exclusive else space.capacity
             line.seat_hours_offered = seats * _offered_hours(space, period, centre, closures[None] + closures[space.id])

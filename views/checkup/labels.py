@@ -38,5 +38,15 @@ def weekday_names() -> list[str]:
     return [str(w) for w in WEEKDAYS]
 
 
+ENGLISH_PUNCTUATION = {"：": ": ", "（": " (", "）": ")", "，": ", ", "。": ".", "、": ", "}
+
+
+def punct(mark: str) -> str:
+    """Chinese punctuation on a Chinese page, its English counterpart on an English one."""
+    from views.core.i18n import current_lang
+
+    return ENGLISH_PUNCTUATION.get(mark, mark) if current_lang() == "en" else mark
+
+
 def init_app(app) -> None:
-    app.jinja_env.globals.update(checkup_label=checkup_label)
+    app.jinja_env.globals.update(checkup_label=checkup_label, punct=punct)

@@ -9,7 +9,13 @@ from flask_babel import gettext as _
 
 from models import Problem
 from views.checkup.labels import checkup_label as label
-from views.checkup.labels import weekday_names
+from views.checkup.labels import punct, weekday_names
+from views.core.i18n import current_lang
+
+
+def _name(row: dict) -> str:
+    """A space's name in the reader's language (service points have one name only)."""
+    return row.get("name_en") or row["name"] if current_lang() == "en" else row["name"]
 
 REACH_TYPES = ("elderly_care", "meal", "health", "nursery", "kindergarten", "primary_school", "park")
 IN_LEDGER = ("open", "in_progress", "done", "verified")
@@ -52,7 +58,7 @@ def _overview(p: dict, findings: list[dict]) -> Table:
             [_("设施达标"), f"{met} / {len(facilities)}"],
             [_("空间总体使用率（已约座时 ÷ 可约座时）"), share(booked / offered if offered else None)],
             [_("本期使用过服务的居民占比"), share(p["groups"]["all"]["share"])],
-            [_("发现问题（严重程度 7 及以上）"), f"{len(findings)}（{sum(1 for f in findings if f['severity'] >= 7)}）"],
+            [_("发现问题（严重程度 7 及以上）"), f"{len(findings)}{punct('（')}{sum(1 for f in findings if f['severity'] >= 7)}{punct('）')}"],
             [_("上次体检"), f"{p['previous']['from']} – {p['previous']['to']}" if p["previous"] else "—"]]
     return Table("overview", _("一、概览"), _("概览"), [_("项目"), _("数值")], rows)
 
@@ -71,9 +77,10 @@ def _people(p: dict) -> list[Table]:
 def _facilities(p: dict) -> list[Table]:
     section = _("二、指标 · 设施达标")
     lines = [[f["name"], yes_no(f["exists"]), number(f["area_m2"]), number(f["amount"]),
-              f"≥ {f['standard']:g} {f['unit']}", yes_no(f["meets"]), "、".join(f["facilities"])]
+              f"≥ {f['standard']:g} {f['unit']}", yes_no(f["meets"]),
+              ", ".join(f["facilities_en"]) if current_lang() == "en" else "、".join(f["facilities"])]
              for f in p["facilities"]]
-    inventory = [[f["name"], label(f["source"]), ", ".join(label(k) for k in f["type"].split(",")),
+    inventory = [[_name(f), label(f["source"]), ", ".join(label(k) for k in f["type"].split(",")),
                   number(f["area_m2"])] for f in p["inventory"]]
     return [Table("facilities", section, _("设施对照标准"), [_("指标"), _("有无"), _("面积（㎡）"), _("现状"), _("标准"),
                                                         _("达标"), _("计入的设施")], lines),
@@ -83,7 +90,7 @@ def _facilities(p: dict) -> list[Table]:
 def _reach(p: dict) -> list[Table]:
     section = _("二、指标 · 15分钟可达")
     coverage, change = p["reach"]["coverage"], p["reach"]["change"] or {}
-    rows = [[label(g), *(share(coverage[g][t]) + (f"（{change[g][t] * 100:+.0f}）" if change.get(g, {}).get(t) else "")
+    rows = [[label(g), *(share(coverage[g][t]) + (f"{punct('（')}{change[g][t] * 100:+.0f}{punct('）')}" if change.get(g, {}).get(t) else "")
                          for t in REACH_TYPES)] for g in ("all", "elderly", "child", "special")]
     gaps = [[g["building_name"], label(g["service_type"]), number(g["minutes"]), number(g["target_minutes"]),
              number(g["residents"]["elderly"]), number(g["residents"]["child"]), number(g["residents"]["special"])]
@@ -96,7 +103,7 @@ def _reach(p: dict) -> list[Table]:
 
 def _use(p: dict) -> list[Table]:
     section = _("二、指标 · 服务供需")
-    lines = [[x["name"], label(x["kind"]),
+    lines = [[_name(x), label(x["kind"]),
               number(x["seat_hours_offered"]), number(x["seat_hours_booked"]), number(x["seat_hours_attended"]),
               share(x["utilisation"]), share(x["no_show_rate"]), share(x["late_cancel_rate"]),
               number(x["unserved_waitlist"]), number(x["refused"])] for x in p["use"]]
@@ -144,7 +151,7 @@ def _ledger(ledger: list[Problem]) -> Table:
 
 def indicator_name(key: str, p: dict) -> str:
     """"use.space.3.utilisation" → "服务供需 · 绘本馆 · 使用率": each part in words where it has some."""
-    spaces = {str(x["resource_id"]): x["name"] for x in p["use"] if x["line"] == "space"}
+    spaces = {str(x["resource_id"]): _name(x) for x in p["use"] if x["line"] == "space"}
     standards = {f["type"]: f["name"] for f in p["facilities"]}
     words = {"population": _("人口"), "facility": _("设施"), "reach": _("可达"), "use": _("服务供需"),
              "groups": _("群体使用"), "outreach": _("一人不落下"), "share": _("占比"), "residents": _("居民"),

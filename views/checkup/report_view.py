@@ -8,7 +8,7 @@ from services.checkup import charts, report
 from services.checkup.period import Period
 from views.checkup.api_checkup import outreach_options, period_args
 from views.checkup.labels import checkup_label, weekday_names
-from views.checkup.report_tables import tables
+from views.checkup.report_tables import _name, tables
 from views.core.api_common import now
 from views.core.pages import page_actor
 
@@ -19,7 +19,7 @@ def build_report(progress=lambda step: None) -> tuple[Period, report.Report]:
 
 
 def _charts(public: dict) -> dict[str, Markup]:
-    use = [(x["name"], x["utilisation"], f"{x['utilisation'] * 100:.1f}%" if x["utilisation"] is not None else "—")
+    use = [(_name(x), x["utilisation"], f"{x['utilisation'] * 100:.1f}%" if x["utilisation"] is not None else "—")
            for x in public["use"] if x["seat_hours_offered"]]
     groups = [(checkup_label(g), r["share"] if isinstance(r["share"], float) else None,
                f"{r['share'] * 100:.1f}%" if isinstance(r["share"], float) else str(r["share"] or "—"))
