@@ -49,16 +49,13 @@ STAFF_PAGES = ["/desk", "/desk?date={tomorrow}", "/desk/book", "/desk/book?resid
                "/desk/residents?q=王", "/desk/residents/new", "/desk/residents/{elder}", "/desk/outreach",
                "/calendar/residents/{elder}", "/calendar/residents/{elder}?view=month",
                "/circle/", "/circle/gaps", "/circle/outreach", "/circle/trend", "/programme",
-               "/programme/sessions/{session}"]
-               "/circle/", "/circle/gaps", "/circle/outreach", "/circle/trend",
-               "/checkup", "/checkup/problems", "/checkup/names?building_id=1"]
+               "/programme/sessions/{session}", "/checkup", "/checkup/problems", "/checkup/names?building_id=1"]
 PAGES = {
     None: ["/", "/login", "/activate"],
     "resident": EVERYONE + ["/my", "/my/book", "/my/book/{space}", "/my/book/{space}?date={tomorrow}",
                             "/my/book/{space}/confirm?start={tomorrow}T15:00", "/my/bookings/{own}/cancel",
                             "/my/waitlist", "/calendar/residents/{me}", "/calendar/residents/{me}?view=month",
-                            "/activities", "/activities/check-in/{checkin}"],
-                            "/my/problems"],
+                            "/activities", "/activities/check-in/{checkin}", "/my/problems"],
     "staff": EVERYONE + STAFF_PAGES,
     "operator": EVERYONE + ["/operator", "/operator?date={tomorrow}", "/operator/closures",
                             "/calendar/spaces/{counselling}", "/programme"],
