@@ -21,6 +21,7 @@ from views.booking import (
     operator,
     portal,
 )
+from views.checkup import api_checkup, checkup_pages, problem_pages, standards_pages
 from views.circle import api_circle, circle_pages
 from views.core import health, home, openapi
 from views.feeds import feed_pages, feeds
@@ -35,6 +36,7 @@ BLUEPRINTS = (
     api_waitlist.bp, api_outbox.bp, waitlist_pages.bp, outreach_pages.bp,
     api_circle.bp, circle_pages.bp,
     api_activities.bp, api_enrolments.bp, pages.bp, programme_pages.bp,
+    api_checkup.bp, checkup_pages.bp, problem_pages.bp, standards_pages.bp,
 )
 
 

@@ -12,6 +12,17 @@ from .activities import (
 )
 from .base import db, utcnow
 from .bookings import ACTIVE_STATUSES, CHANNELS, STATUSES, Booking, Series, WaitlistEntry
+from .checkup import (
+    MEASURES,
+    PROBLEM_STATUSES,
+    RESPONSIBLE_UNITS,
+    SEVERITIES,
+    CheckupSnapshot,
+    CheckupStandard,
+    Problem,
+    ProblemEvent,
+    RefusedAttempt,
+)
 from .circle import SERVICE_TYPES, CircleParameter, CircleSnapshot, ServicePoint, WalkEdge, WalkNode
 from .feeds import FEED_SCOPES, CalendarFeed, FeedChange
 from .messages import (
@@ -39,4 +50,6 @@ __all__ = [
     "Activity", "ActivitySession", "Attendance", "Enrolment", "ENROLMENT_STATUSES", "LIVE_ENROLMENT", "MODES",
     "TAKING_SEATS",
     "BackupRun", "Heartbeat",
+    "MEASURES", "PROBLEM_STATUSES", "RESPONSIBLE_UNITS", "SEVERITIES", "CheckupSnapshot", "CheckupStandard",
+    "Problem", "ProblemEvent", "RefusedAttempt",
 ]

@@ -20,6 +20,7 @@ class ServicePoint(db.Model):
     lat: Mapped[float] = mapped_column(Float)  # WGS-84
     lon: Mapped[float] = mapped_column(Float)
     opens_on: Mapped[date | None] = mapped_column(Date)
+    area_m2: Mapped[float | None] = mapped_column(Float)  # floor area, for the check-up; None when unknown
 
 
 class WalkNode(db.Model):

@@ -1,7 +1,7 @@
 """The centre, its spaces ("resources") and the rules that are data: hours and closures."""
 from datetime import datetime, time
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Time
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Time
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import UTCDateTime, db
@@ -49,6 +49,8 @@ class Resource(db.Model):
     # At most this many active bookings per resident per space kind per week; None = no limit.
     weekly_quota: Mapped[int | None] = mapped_column(Integer)
     active: Mapped[bool] = mapped_column(Boolean, default=SPACE_DEFAULTS["active"])
+    # Floor area, for the check-up's facility standards; None when unknown.
+    area_m2: Mapped[float | None] = mapped_column(Float)
 
     # Loaded with the space: every rule check and availability answer needs them.
     hours: Mapped[list["OpeningHours"]] = relationship(

@@ -71,8 +71,24 @@ ROUTES = [
     ("POST", "/admin/closures", ADMIN, 400),
     ("POST", "/admin/closures/999/delete", ADMIN, 404),
     ("GET", "/account/password", ("resident", "operator", "eldercare", "staff", "admin"), 200),
+    # the community check-up: staff and admins; residents raise problems; admins keep the standards
+    ("GET", "/checkup", STAFF, 200),
+    ("GET", "/checkup/report.pdf", STAFF, 200),
+    ("GET", "/checkup/report.xlsx", STAFF, 200),
+    ("POST", "/checkup/save", STAFF, 302),
+    ("GET", "/checkup/names?building_id=999", STAFF, 404),
+    ("GET", "/checkup/problems", STAFF, 200),
+    ("POST", "/checkup/problems", STAFF, 302),
+    ("POST", "/checkup/problems/999", STAFF, 302),
+    ("POST", "/checkup/problems/999/review", STAFF, 302),
+    ("GET", "/my/problems", RESIDENT, 200),
+    ("POST", "/my/problems", RESIDENT, 302),
+    ("GET", "/admin/checkup/standards", ADMIN, 200),
+    ("POST", "/admin/checkup/standards", ADMIN, 302),
+    ("POST", "/admin/checkup/standards/elderly_care_space_old", ADMIN, 302),
 ]
-MY_BLUEPRINTS = ("desk", "desk_residents", "portal", "operator", "admin", "admin_spaces")
+MY_BLUEPRINTS = ("desk", "desk_residents", "portal", "operator", "admin", "admin_spaces", "checkup", "checkup_problems",
+                 "checkup_standards")
 
 
 def _expected(role: str, allowed, status: int | None) -> int:

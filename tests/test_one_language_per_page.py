@@ -19,6 +19,8 @@ from models import (
     Building,
     Closure,
     OutboxMessage,
+    Problem,
+    ProblemEvent,
     Resident,
     Resource,
     ServicePoint,
@@ -26,6 +28,8 @@ from models import (
     WaitlistEntry,
     db,
 )
+from services.checkup import compute, standards
+from services.checkup.period import Period
 from services.demo import demo
 from services.demo.demo_data import LOGINS, RESIDENT_LOGIN
 from tests.web_login import login, page_csrf_token, post_form
@@ -45,21 +49,22 @@ STAFF_PAGES = ["/desk", "/desk?date={tomorrow}", "/desk/book", "/desk/book?resid
                "/desk/residents?q=王", "/desk/residents/new", "/desk/residents/{elder}", "/desk/outreach",
                "/calendar/residents/{elder}", "/calendar/residents/{elder}?view=month",
                "/circle/", "/circle/gaps", "/circle/outreach", "/circle/trend", "/programme",
-               "/programme/sessions/{session}"]
+               "/programme/sessions/{session}", "/checkup", "/checkup/problems", "/checkup/names?building_id=1"]
 PAGES = {
     None: ["/", "/login", "/activate"],
     "resident": EVERYONE + ["/my", "/my/book", "/my/book/{space}", "/my/book/{space}?date={tomorrow}",
                             "/my/book/{space}/confirm?start={tomorrow}T15:00", "/my/bookings/{own}/cancel",
                             "/my/waitlist", "/calendar/residents/{me}", "/calendar/residents/{me}?view=month",
-                            "/activities", "/activities/check-in/{checkin}"],
+                            "/activities", "/activities/check-in/{checkin}", "/my/problems"],
     "staff": EVERYONE + STAFF_PAGES,
     "operator": EVERYONE + ["/operator", "/operator?date={tomorrow}", "/operator/closures",
                             "/calendar/spaces/{counselling}", "/programme"],
     "admin": EVERYONE + STAFF_PAGES + ["/admin", "/admin/audit", "/admin/closures", "/admin/spaces",
-                                       "/admin/spaces/{space}", "/admin/spaces/new", "/admin/users", "/admin/tokens"],
+                                       "/admin/spaces/{space}", "/admin/spaces/new", "/admin/users", "/admin/tokens",
+                                       "/admin/checkup/standards"],
 }
 # Not pages: files and machine answers, checked elsewhere (feeds, CSV exports, the JSON API).
-NOT_PAGES = re.compile(r"^/(api/|static/|feeds/<token>|bookings/<int:booking_id>\.ics|healthz$|readyz$)|\.csv$")
+NOT_PAGES = re.compile(r"^/(api/|static/|feeds/<token>|bookings/<int:booking_id>\.ics|healthz$|readyz$)|\.(csv|pdf|xlsx)$")
 ENGLISH = {"lang": "en", "headers": {"Accept-Language": "en-GB,en;q=0.9"}}
 CHINESE = {"lang": "zh", "headers": {"Accept-Language": "zh-CN,zh;q=0.9"}}
 
@@ -122,6 +127,13 @@ def _data_words(s) -> list[str]:
     words += [b.note for b in s.scalars(select(Booking)) if b.note]
     words += [b.cancel_reason for b in s.scalars(select(Booking)) if b.cancel_reason]
     words += [m.kind for m in s.scalars(select(OutboxMessage))]
+    # the check-up's records: the standards' names and sources, the ledger's problems (the centre's own text)
+    words += [w for st in standards.in_force(s) for w in (st.name, st.source, st.unit)]
+    words += [w for p in s.scalars(select(Problem)) for w in (p.title, p.evidence, p.location, p.measure,
+                                                             p.responsible) if w]
+    words += [e.note for e in s.scalars(select(ProblemEvent)) if e.note]
+    year = Period(TODAY - timedelta(days=365), TODAY - timedelta(days=1), TZ)
+    words += [f[k] for f in compute.checkup(s, year, NOW)["findings"] for k in ("title", "evidence", "location")]
     words.append("中文")  # the button that switches to Chinese says so in Chinese
     return sorted(set(words), key=len, reverse=True)
 

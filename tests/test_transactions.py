@@ -82,5 +82,6 @@ def test_a_refused_booking_looks_up_its_alternatives_after_the_write_lock_is_rel
     begins = begins_during(world, lambda: answer.update(
         page=client.post(path, data={"csrf_token": token, **data})))
     assert answer["page"].status_code == 409
-    assert begins.count("BEGIN IMMEDIATE") == 1
-    assert begins[begins.index("BEGIN IMMEDIATE") + 1:] == ["BEGIN"], "the alternatives are read without the lock"
+    # The booking's one write; the alternatives read without the lock; then the refusal's own small record
+    # for the check-up (no personal data), after the booking's transaction has rolled back; the page renders.
+    assert begins == ["BEGIN", "BEGIN IMMEDIATE", "BEGIN", "BEGIN IMMEDIATE", "BEGIN"]

@@ -2,6 +2,7 @@
 from flask import Flask
 
 from models import db
+from views.checkup import labels as checkup_labels
 from views.circle import circle_pages
 from views.core import (
     access_log,
@@ -31,6 +32,7 @@ def register_extensions(app: Flask) -> None:
     preferences.init_app(app)
     formatting.init_app(app)
     circle_pages.init_app(app)  # the circle's label filters
+    checkup_labels.init_app(app)  # the check-up's words for its codes
     feed_http.init_app(app)  # feed caching, rate limit and token masking around the WSGI app
     access_log.init_app(app)  # outermost: phone numbers in query strings never reach the access log
     migrate.init_app(app, db, directory=str(app.root_path + "/migrations"), render_as_batch=True)

@@ -73,7 +73,7 @@ def _insert(session: Session, req: Request, actor: Actor, ctx: Context, channel:
             session.flush()
     except IntegrityError:  # the PostgreSQL exclusion constraint: someone was faster
         err = errors.Conflict()
-        err.request = req
+        err.request, err.channel = req, channel
         raise err from None
     return booking
 
@@ -99,7 +99,7 @@ def book(session: Session, req: Request, actor: Actor, ctx: Context, channel: st
     try:
         rules.check_all(session, req, ctx)
     except errors.RuleViolation as err:
-        err.request = req
+        err.request, err.channel = req, channel  # the check-up counts refusals by channel
         if with_alternatives:
             offer_alternatives(session, err, ctx)
         raise
@@ -130,7 +130,7 @@ def book_series(session: Session, req: Request, rrule: "str | recurrence.Recurre
         except errors.RuleViolation as err:
             if not skip_conflicts:
                 err.details["occurrence"] = start
-                err.request = occurrence
+                err.request, err.channel = occurrence, channel
                 if with_alternatives:
                     offer_alternatives(session, err, ctx)
                 raise

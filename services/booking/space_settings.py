@@ -22,6 +22,7 @@ BOUNDS = {"capacity": (1, 500), "floor": (-5, 50), "slot_minutes": (10, 480), "b
 OPTIONAL = ("floor", "weekly_quota", "special_window_days")
 TEXTS = {"name": 120, "name_en": 120, "kind": 40}
 MAX_OPERATOR = 120
+MAX_AREA_M2 = 1_000_000
 
 
 @dataclass
@@ -34,6 +35,7 @@ class SpaceSettings:
     flags: dict[str, bool] = field(default_factory=dict)  # exclusive, sensitive, active
     operator: str | None = None
     hours: list[tuple[int, time, time]] = field(default_factory=list)  # (weekday, opens, closes)
+    area_m2: float | None = None  # floor area, for the check-up's facility standards
 
 
 def new_space() -> Resource:
@@ -67,6 +69,8 @@ def check_settings(settings: SpaceSettings) -> None:
     if not set(settings.groups) <= set(GROUPS):
         raise errors.Invalid("groups", N_("%(field)s 只能是 %(choices)s 之一"),
                              choices=", ".join(GROUPS))
+    if settings.area_m2 is not None and not 0 <= settings.area_m2 <= MAX_AREA_M2:
+        raise errors.Invalid("area_m2", N_("面积应在 0–1000000 平方米之间"))
     for weekday, opens, closes in settings.hours:
         if not 0 <= weekday <= 6 or closes <= opens:
             raise errors.Invalid("hours", N_("结束须晚于开始：%(part)s"),
@@ -85,6 +89,7 @@ def _apply(space: Resource, settings: SpaceSettings) -> None:
     for flag in ("exclusive", "sensitive", "active"):
         setattr(space, flag, bool(settings.flags.get(flag)))
     space.operator = (settings.operator or "").strip()[:MAX_OPERATOR] or None
+    space.area_m2 = settings.area_m2
     space.hours = [OpeningHours(weekday=d, opens=o, closes=c) for d, o, c in settings.hours]
 
 

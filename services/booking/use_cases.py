@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from models import Booking, Resource, Series
 from services.booking import booking, dayboard, recurrence
 from services.booking.rules import Context, Request
+from services.checkup import refusals
 from services.core import audit, centre, errors
 from services.core.access import Actor, require_booking_for, visible_booking, visible_bookings
 from services.core.transaction import write_transaction
@@ -62,6 +63,8 @@ def _booking_write(session: Session, actor: Actor, now: datetime, tz: ZoneInfo, 
     except errors.RuleViolation as err:
         if ctx is not None:
             booking.offer_alternatives(session, err, ctx)  # advice: read without holding the lock
+        refused = refusals.refusal_of(err, tz)
+        refusals.record(session, [refused] if refused else [], now)  # the check-up's unmet demand, anonymous
         raise
     return made
 
@@ -91,9 +94,14 @@ def book_series(session: Session, actor: Actor, wanted: BookingInput, rrule: str
         req = _locked_request(session, wanted)
         result = booking.book_series(session, req, recurring, actor, ctx, skip_conflicts=skip_conflicts,
                                      channel=wanted.channel, note=wanted.note, with_alternatives=False)
+        groups.extend(req.resident.groups_on(wanted.start.astimezone(tz).date()))
         return Booked(result.bookings, result.series, result.skipped)
 
-    return _booking_write(session, actor, now, tz, write)
+    groups: list[str] = []
+    made = _booking_write(session, actor, now, tz, write)
+    refusals.record(session, refusals.skipped_occurrences(wanted.resource_id, groups, wanted.channel, made.skipped),
+                    now)
+    return made
 
 
 def cancel(session: Session, actor: Actor, booking_id: int, now: datetime, reason: str | None = None,

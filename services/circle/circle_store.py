@@ -88,9 +88,9 @@ def add_building(session: Session, name: str, lat: float, lon: float, households
 
 
 def add_service_point(session: Session, name: str, types: list[str], lat: float, lon: float,
-                      opens_on: date | None = None, crs: str = "wgs84") -> ServicePoint:
+                      opens_on: date | None = None, crs: str = "wgs84", area_m2: float | None = None) -> ServicePoint:
     lat, lon = to_wgs84(lat, lon, crs)
-    point = ServicePoint(name=name, service_types=types, lat=lat, lon=lon, opens_on=opens_on)
+    point = ServicePoint(name=name, service_types=types, lat=lat, lon=lon, opens_on=opens_on, area_m2=area_m2)
     session.add(point)
     session.flush()
     return point

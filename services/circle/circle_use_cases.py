@@ -21,10 +21,11 @@ def register_building(session: Session, actor: Actor, name: str, lat: float, lon
 
 
 def register_service_point(session: Session, actor: Actor, name: str, types: list[str], lat: float, lon: float,
-                           opens_on: date | None = None, crs: str = "wgs84") -> ServicePoint:
+                           opens_on: date | None = None, crs: str = "wgs84",
+                           area_m2: float | None = None) -> ServicePoint:
     require_staff(actor)
     with write_transaction(session):
-        return circle_store.add_service_point(session, name, types, lat, lon, opens_on, crs)
+        return circle_store.add_service_point(session, name, types, lat, lon, opens_on, crs, area_m2)
 
 
 def keep_snapshot(session: Session, actor: Actor, day: date, now: datetime) -> CircleSnapshot:

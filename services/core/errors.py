@@ -70,6 +70,7 @@ class RuleViolation(DomainError):
 
     status = 409
     request = None
+    channel = None  # how the refused request came in (desk, phone, online, api), for the check-up
 
 
 class Conflict(RuleViolation):

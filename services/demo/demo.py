@@ -15,7 +15,7 @@ from services.booking.rules import Request
 from services.core import errors
 from services.core.access import Actor
 from services.core.centre import context
-from services.demo import demo_programme
+from services.demo import demo_history, demo_programme
 from services.demo.demo_data import (
     BUILDINGS,
     CENTRE,
@@ -23,8 +23,10 @@ from services.demo.demo_data import (
     CENTRE_LON,
     GIVEN,
     LOGINS,
+    POINT_AREAS,
     RESIDENT_LOGIN,
     SERVICE_POINTS,
+    SPACE_AREAS,
     SPACES,
     SURNAMES,
 )
@@ -56,6 +58,7 @@ def seed(session: Session, now: datetime, tz: ZoneInfo) -> bool:
     session.flush()
     demo_programme.seed_programme(session, residents, now, tz, random.Random(11))  # before bookings take the rooms
     _bookings(session, spaces, residents, now, tz, random.Random(20))
+    demo_history.seed_year(session, spaces, residents, buildings, now, tz, random.Random(2025))
     return True
 
 
@@ -68,6 +71,7 @@ def _spaces(session: Session) -> list[Resource]:
                          max_duration_minutes=max(240, slot), min_notice_minutes=60, window_days=14,
                          group_window_days={"special": 28})
         weekdays, periods = hours
+        space.area_m2 = SPACE_AREAS.get(name, SPACE_AREAS.get(kind))
         space.hours = [OpeningHours(weekday=d, opens=o, closes=c) for d in weekdays for o, c in periods]
         session.add(space)
         spaces.append(space)
@@ -86,7 +90,8 @@ def _buildings(session: Session) -> list[Building]:
 def _service_points(session: Session) -> None:
     for name, types, dx, dy, opens_on in SERVICE_POINTS:
         lat, lon = offset(dx, dy)
-        session.add(ServicePoint(name=name, service_types=types, lat=lat, lon=lon, opens_on=opens_on))
+        session.add(ServicePoint(name=name, service_types=types, lat=lat, lon=lon, opens_on=opens_on,
+                                 area_m2=POINT_AREAS.get(name)))
 
 
 def _name(rng: random.Random) -> str:

@@ -45,6 +45,16 @@ def _hours(text: str, weekday: int) -> list[tuple[int, time, time]]:
     return periods
 
 
+def _area(form) -> float | None:
+    raw = (form.get("area_m2") or "").strip()
+    if not raw:
+        return None
+    try:
+        return float(raw)
+    except ValueError:
+        raise Invalid("area_m2", _("面积需要数字（平方米）")) from None
+
+
 def settings_from(form) -> SpaceSettings:
     """The form as settings; their ranges are the booking rules' to check."""
     return SpaceSettings(
@@ -53,7 +63,8 @@ def settings_from(form) -> SpaceSettings:
         groups=[g for g in GROUPS if form.get(f"group_{g}") == "1"],
         flags={flag: form.get(flag) == "1" for flag in ("exclusive", "sensitive", "active")},
         operator=form.get("operator"),
-        hours=[h for day in range(7) for h in _hours(form.get(f"hours_{day}", ""), day)])
+        hours=[h for day in range(7) for h in _hours(form.get(f"hours_{day}", ""), day)],
+        area_m2=_area(form))
 
 
 def hours_text(space: Resource, weekday: int) -> str:

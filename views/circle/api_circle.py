@@ -52,7 +52,12 @@ def types_field(data: dict) -> list[str]:
 
 def point_json(p: ServicePoint) -> dict:
     return {"id": p.id, "name": p.name, "service_types": list(p.service_types), "lat": p.lat, "lon": p.lon,
-            "opens_on": p.opens_on.isoformat() if p.opens_on else None}
+            "opens_on": p.opens_on.isoformat() if p.opens_on else None, "area_m2": p.area_m2}
+
+
+def area_field(data: dict) -> float | None:
+    """Floor area in m² (the check-up's facility standards); optional."""
+    return None if data.get("area_m2") is None else number_field(data, "area_m2", 0, 1_000_000)
 
 
 @bp.post("/buildings")
@@ -76,7 +81,7 @@ def create_service_point():
     point = circle_use_cases.register_service_point(
         db.session, actor, text_field(data, "name", required=True, max_length=120), types_field(data),
         number_field(data, "lat", -90, 90), number_field(data, "lon", -180, 180),
-        day_field(data, "opens_on", required=False), crs_field(data))
+        day_field(data, "opens_on", required=False), crs_field(data), area_field(data))
     return jsonify(point_json(point)), 201
 
 

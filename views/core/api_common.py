@@ -36,7 +36,8 @@ def iso(instant: datetime | None) -> str | None:
 def resource_json(r: Resource) -> dict:
     return {"id": r.id, "name": r.name, "name_en": r.name_en, "kind": r.kind, "capacity": r.capacity,
             "exclusive": r.exclusive, "groups": list(r.groups), "operator": r.operator, "floor": r.floor,
-            "slot_minutes": r.slot_minutes, "buffer_minutes": r.buffer_minutes, "sensitive": r.sensitive}
+            "slot_minutes": r.slot_minutes, "buffer_minutes": r.buffer_minutes, "sensitive": r.sensitive,
+            "area_m2": r.area_m2}
 
 
 def resident_json(r: Resident, today) -> dict:

@@ -50,6 +50,10 @@ MENU = (
     NavLink("calendar.index", _l("日历"), ALL_ROLES, 40),
     NavLink("feed_pages.index", _l("日历订阅"), ALL_ROLES, 41),
     NavLink("circle.overview", _l("15分钟服务圈"), STAFF, 70),
+    NavLink("checkup.report_page", _l("社区体检"), STAFF, 71),
+    NavLink("checkup_problems.ledger", _l("问题台账"), STAFF, 72),
+    NavLink("checkup_standards.index", _l("体检标准"), ("admin",), 73),
+    NavLink("checkup_problems.mine", _l("我提问题"), ("resident",), 13),
     NavLink("auth.password", _l("修改密码"), ALL_ROLES, 90),
 )
 
