@@ -85,7 +85,8 @@ def offer_alternatives(session: Session, err: errors.RuleViolation, ctx: Context
     """
     req = err.request
     if req is not None and isinstance(err, errors.Conflict | errors.CapacityExceeded):
-        found = availability.alternatives(session, req.resource, req.start, req.end, req.party_size, ctx)
+        found = availability.alternatives(session, req.resource, req.start, req.end, req.party_size, ctx,
+                                         resident=req.resident)
         err.details["alternatives"] = [{"start": s, "end": e} for s, e in found]
 
 

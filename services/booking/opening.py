@@ -42,9 +42,11 @@ def opening_periods(resource: Resource, day: date, centre: Centre, tz: ZoneInfo)
     if centre.close_on_public_holidays and public_holiday(day):
         return []
     weekday = MONDAY if makeup_workday(day) else day.weekday()
-    return [
+    # Sorted by time: the hours relationship orders by weekday only, and PostgreSQL returns a day's
+    # periods in any order, which made the afternoon come first and availability miss bookings.
+    return sorted((
         Period(at_local(day, h.opens, tz), at_local(day, h.closes, tz))
         for h in resource.hours
         if h.weekday == weekday
-    ]
+    ), key=lambda p: p.start)
 

@@ -36,9 +36,22 @@ def resource_availability(resource_id: int):
         raise NotFound(N_("找不到该空间"))
     ctx = rule_context(actor)
     day = parse_day(request.args["date"], "date") if request.args.get("date") else now().astimezone(centre_tz()).date()
-    slots = availability.day_slots(db.session, resource, day, ctx)
+    slots = availability.day_slots(db.session, resource, day, ctx, _asking_for(actor))
     return jsonify({"resource_id": resource.id, "date": day.isoformat(), "slots": [
         {"start": iso(s.start), "end": iso(s.end), "remaining": s.remaining, "status": s.status} for s in slots]})
+
+
+def _asking_for(actor):
+    """The resident availability answers for: ?resident_id= (someone the caller may book for) or the caller."""
+    wanted = request.args.get("resident_id")
+    if not wanted:
+        return residents.find(db.session, actor.resident_id) if actor.resident_id else None
+    found = None
+    if wanted.isdigit() and len(wanted) < 12 and access.may_see_resident(actor, int(wanted)):
+        found = residents.find(db.session, int(wanted))
+    if found is None:
+        raise NotFound("找不到该居民 / No such resident", field="resident_id")
+    return found
 
 
 @bp.get("/residents")

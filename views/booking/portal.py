@@ -78,7 +78,7 @@ def slots(resource_id: int):
     if day not in days:
         day = days[0]
     earliest = now() + timedelta(minutes=space.min_notice_minutes)
-    found = [s for s in availability.day_slots(db.session, space, day, ctx) if s.status != "past"]
+    found = [s for s in availability.day_slots(db.session, space, day, ctx, person) if s.status != "past"]
     return render_template("portal/slots.html", person=person, space=space, days=days, day=day, slots=found,
                            earliest=earliest)
 
