@@ -52,7 +52,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
         for key, env in (("SQLALCHEMY_DATABASE_URI", "DATABASE_URL"), ("SECRET_KEY", "SECRET_KEY"),
-                         ("BACKUP_DIR", "BACKUP_DIR")):
+                         ("BACKUP_DIR", "BACKUP_DIR"),
+                         ("QUIET_HOURS_FROM", "QUIET_HOURS_FROM"), ("QUIET_HOURS_UNTIL", "QUIET_HOURS_UNTIL")):
             if os.environ.get(env):
                 app.config[key] = os.environ[env]
     else:
