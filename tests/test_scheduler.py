@@ -125,7 +125,7 @@ def test_a_second_scheduler_exits_with_a_clear_message_and_the_lock_dies_with_th
         db.session.add(Booking(resource_id=world.room.id, resident_id=world.adult.id, starts_at=soon,
                                ends_at=soon + timedelta(hours=1), exclusive=True, status="confirmed"))
         db.session.commit()
-    first = _flask("run-scheduler", "--clock-start", CLOCK_START.isoformat(), url=any_db_url)
+    first = _flask("run-scheduler", "--clock-start", CLOCK_START.isoformat(), "--verbose", url=any_db_url)
     try:
         _wait_for(first, "Scheduler started")
         _wait_for(first, "job deliver_outbox: 1")
