@@ -93,8 +93,8 @@ def test_the_large_text_switch_makes_the_text_bigger(browser, site):
     _sign_in(page, site, "resident")
     size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('main p')).fontSize)")
     assert size >= 18
-    page.get_by_role("button", name="大字 关").click()
-    page.get_by_role("button", name="大字 开").wait_for()
+    page.get_by_role("banner").get_by_role("button", name="大字：关").click()
+    page.get_by_role("banner").get_by_role("button", name="大字：开").wait_for()
     larger = page.evaluate("parseFloat(getComputedStyle(document.querySelector('main p')).fontSize)")
     assert larger > size * 1.15
 
