@@ -2,11 +2,16 @@
 in large-text mode main functions in ≥ 30 px type, body ≥ 18 px, line height ≥ 1.3, every tap target ≥ 60 × 60,
 no pop-ups, a prominent switch on the first page; in ordinary mode every tap target ≥ 44 × 44. Contrast
 (≥ 4.5:1) is axe-core's color-contrast rule, run on every page."""
+import os
+from datetime import timedelta
+from pathlib import Path
+
 import pytest
 
 from tests.browser_server import LiveServer, axe_violations, browser_or_skip
-from tests.web_world import LOGINS, PASSWORD, TOMORROW, build
+from tests.web_world import LOGINS, PASSWORD, TOMORROW, at, build
 
+SHOTS = os.environ.get("SCREENSHOT_DIR")
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
 pytestmark = pytest.mark.slow
 
@@ -70,6 +75,12 @@ def _resident_pages(site) -> list[str]:
             "/my/waitlist", "/calendar", f"/calendar/spaces/{ids['library']}?view=week"]
 
 
+def _shot(page, name: str) -> None:
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SHOTS) / name))
+
+
 def _check(page, url: str, target: int, large: bool) -> list[str]:
     page.goto(url)
     assert page.evaluate(TARGETS, 10_000), f"{url}: no tap targets found: the check would prove nothing"
@@ -116,3 +127,21 @@ def test_ordinary_mode_keeps_every_tap_target_at_least_44_px(browser, site):
     for path in [*_resident_pages(site), "/feeds", f"/calendar/spaces/{site.world.ids['library']}"]:
         problems += _check(page, site.url + path, 44, False)
     assert not problems, "\n".join(problems)
+
+
+def test_in_large_text_after_the_last_slot_today_says_its_times_have_passed(browser, site):
+    site.world.app.config["FIXED_NOW"] = at(TOMORROW - timedelta(days=1), 20, 30)  # the library closed at 17:00
+    page = _phone(browser)
+    page.goto(site.url + "/")
+    page.locator("main").get_by_role("button", name="大字：关").click()
+    _sign_in(page, site)
+    page.goto(f"{site.url}/my/book/{site.world.ids['library']}")
+    assert page.locator("[aria-current=date]").inner_text().startswith("明天")  # opened where times are free
+    slot = page.locator(".slot-button").first
+    assert float(slot.evaluate("e => parseFloat(getComputedStyle(e.querySelector('.t')).fontSize)")) >= 30
+    assert slot.bounding_box()["height"] >= 60 and slot.bounding_box()["width"] >= 60
+    slot.scroll_into_view_if_needed()
+    _shot(page, "resident-large-text-slots.png")
+    page.get_by_role("link", name="今天").click()
+    assert page.get_by_text("今天的时段已过").is_visible()
+    _shot(page, "resident-large-text-today-passed.png")

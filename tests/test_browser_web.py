@@ -68,7 +68,7 @@ def test_a_resident_books_sees_and_cancels_a_slot_on_a_phone(browser, site):
     _no_serious_axe(page)
     _shot(page, "resident-2-choose-space.png")
     page.get_by_role("link", name="养老驿站").click()
-    page.get_by_role("link", name=re.compile(r"^2026年\s*11月24日 星期二$")).click()
+    page.get_by_role("link", name=re.compile(r"^明天\s*2026年\s*11月24日 星期二$")).click()
     slot = page.get_by_role("button", name=re.compile(r"^2026年11月24日 星期二 14:00–15:00\s*，\s*还剩 30 个名额"))
     _shot(page, "resident-3-pick-slot.png", full_page=True)
     _no_serious_axe(page)

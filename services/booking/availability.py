@@ -134,3 +134,12 @@ def _fits_in(resource, period, length, party_size, near: occupancy.Around, refus
                 and refusals.status(candidate, cand_end) is None):
             yield candidate, cand_end
         candidate += step
+
+
+def first_day_with_free(session: Session, resource: Resource, days: list[date], ctx: Context,
+                        resident: Resident | None = None) -> date | None:
+    """The first of `days` with a slot this person could book now, so a page opens where there is something."""
+    for day in days:
+        if any(s.bookable for s in day_slots(session, resource, day, ctx, resident)):
+            return day
+    return None

@@ -65,6 +65,21 @@ def _require_room_in_line(session: Session, resident_id: int) -> None:
         raise errors.QuotaExceeded(N_("同时最多候补 %(max)s 个时段"), max=MAX_LIVE_ENTRIES)
 
 
+def places_in_line(session: Session, entries: list[WaitlistEntry]) -> dict[int, int]:
+    """Each waiting entry's place in its slot's line (1 = next to be offered), first come first served."""
+    places = {}
+    for entry in entries:
+        if entry.status != "waiting":
+            continue
+        ahead = session.scalar(select(func.count(WaitlistEntry.id)).where(
+            WaitlistEntry.resource_id == entry.resource_id, WaitlistEntry.status == "waiting",
+            WaitlistEntry.starts_at < entry.ends_at, WaitlistEntry.ends_at > entry.starts_at,
+            (WaitlistEntry.created_at < entry.created_at)
+            | ((WaitlistEntry.created_at == entry.created_at) & (WaitlistEntry.id < entry.id))))
+        places[entry.id] = ahead + 1
+    return places
+
+
 def hold_deadline(entry: WaitlistEntry, now: datetime, settings: Settings) -> datetime:
     """The configured hold, shorter close to the start so the seat can still be offered on.
 

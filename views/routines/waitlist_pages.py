@@ -30,7 +30,8 @@ def index():
     entries.sort(key=lambda e: SHOWN.index(e.status) if e.status in SHOWN else len(SHOWN))
     spaces = {r.id: r for r in db.session.scalars(select(Resource))}
     people = {p.id: p for p in db.session.scalars(select(Resident).where(Resident.id.in_(actor.resident_ids)))}
-    return render_template("waitlist/index.html", entries=entries, spaces=spaces, people=people, now=now())
+    return render_template("waitlist/index.html", entries=entries, spaces=spaces, people=people, now=now(),
+                           places=waitlist.places_in_line(db.session, entries))
 
 
 @bp.post("")
