@@ -166,11 +166,24 @@ def cancel(session: Session, booking: Booking, actor: Actor, now: datetime, reas
     return targets
 
 
+def check_in_opens(booking: Booking) -> datetime:
+    return booking.starts_at - CHECK_IN_OPENS
+
+
+def may_check_in(booking: Booking, now: datetime) -> bool:
+    """What check_in allows: an hour before the start until the end (a late arrival corrects a no-show)."""
+    return booking.status in ("confirmed", "no_show") and check_in_opens(booking) <= now < booking.ends_at
+
+
+def may_mark_no_show(booking: Booking, now: datetime) -> bool:
+    return booking.status == "confirmed" and now >= booking.starts_at
+
+
 def check_in(session: Session, booking: Booking, actor: Actor, now: datetime) -> Booking:
     require_space_manager(actor, booking.resource)
     if booking.status not in ("confirmed", "no_show"):  # a late arrival corrects a no-show
         raise errors.InvalidState(N_("该预约%(status_label)s，无法签到"), booking_status=booking.status)
-    if not booking.starts_at - CHECK_IN_OPENS <= now < booking.ends_at:
+    if not check_in_opens(booking) <= now < booking.ends_at:
         raise errors.InvalidState(N_("只能在预约开始前一小时至结束前签到"))
     if booking.status == "no_show":  # its seat may have gone to someone else meanwhile
         lock_space(session, booking.resource_id)

@@ -57,6 +57,8 @@ def _slot(resource: Resource, start, end, uses, closures, now) -> Slot:
         return Slot(start, end, remaining, "past")
     if start < now - DESK_GRACE:  # in progress beyond what the desk may still book
         return Slot(start, end, remaining, "too_soon")
+    if not remaining and resource.exclusive and not any(u.start < end and u.end > start for u in uses):
+        return Slot(start, end, 0, "buffer")  # nothing booked in it: only a neighbour's buffer blocks it
     return Slot(start, end, remaining, "free" if remaining else "full")
 
 

@@ -108,8 +108,12 @@ def book_post():
 @bp.get("/bookings/<int:booking_id>")
 @staff_required
 def booking_detail(booking_id: int):
-    target = use_cases.read_booking(db.session, page_actor(), booking_id, now())
-    return render_template("desk/booking.html", booking=target, reasons=CANCEL_REASONS)
+    moment = now()
+    target = use_cases.read_booking(db.session, page_actor(), booking_id, moment)
+    return render_template("desk/booking.html", booking=target, reasons=CANCEL_REASONS,
+                           can_check_in=booking.may_check_in(target, moment),
+                           can_no_show=booking.may_mark_no_show(target, moment),
+                           check_in_opens=booking.check_in_opens(target), ended=target.ends_at <= moment)
 
 
 def _lifecycle(booking_id: int, change, done_message: str):
