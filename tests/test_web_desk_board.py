@@ -1,6 +1,6 @@
 """The desk's board and booking page: a heading that names the day, buffers that say so, check-in and
 no-show offered only when they are allowed, with the time they open otherwise."""
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import pytest
 
@@ -49,3 +49,25 @@ def test_a_slot_blocked_only_by_a_neighbours_buffer_says_buffer(session):
     assert status["09:30"] == status["11:00"] == "buffer"
     assert status["10:00"] == status["10:30"] == "full" and status["11:30"] == "free"
     assert status["09:00"] == "free"
+
+
+def test_the_booking_form_greys_out_spaces_the_resident_may_not_use_with_the_reason(world):
+    page = world.client("staff").get(f"/desk/book?resident_id={world.ids['child']}").get_data(as_text=True)
+    assert f'<option value="{world.ids["station"]}" disabled>养老驿站（仅限老年人、特殊关爱）</option>' in page
+
+
+def test_a_weekly_series_lists_its_dates_and_the_skipped_ones_with_their_reasons(world):
+    from models import Closure, db
+
+    with world.app.app_context():
+        week_later = at(TOMORROW + timedelta(days=7), 0)
+        db.session.add(Closure(resource_id=None, starts_at=week_later, ends_at=week_later + timedelta(days=1),
+                               reason="红梅议事日"))
+        db.session.commit()
+    desk = world.client("staff")
+    done = world.post(desk, "/desk/book", {"resident_id": world.ids["mother"], "resource_id": world.ids["library"],
+                                          "date": TOMORROW.isoformat(), "start": "12:00", "repeat": 3, "skip": "1"},
+                      follow_redirects=True).get_data(as_text=True)
+    assert "已为 周桂兰 预约 2 次：绘本馆 11月24日 星期二 12:00–13:00 起，每周一次" in done
+    assert "2026年12月1日 星期二 没有约上：闭馆：红梅议事日" in done
+    assert "11月24日 星期二 12:00–13:00</li>" in done and "12月8日 星期二 12:00–13:00</li>" in done
