@@ -71,3 +71,17 @@ def test_a_weekly_series_lists_its_dates_and_the_skipped_ones_with_their_reasons
     assert "已为 周桂兰 预约 2 次：绘本馆 11月24日 星期二 12:00–13:00 起，每周一次" in done
     assert "2026年12月1日 星期二 没有约上：闭馆：红梅议事日" in done
     assert "11月24日 星期二 12:00–13:00</li>" in done and "12月8日 星期二 12:00–13:00</li>" in done
+
+
+def test_a_desk_cancellation_tells_the_resident_with_the_reason(world):
+    from sqlalchemy import select
+
+    from models import OutboxMessage, db
+
+    desk = world.client("staff")
+    done = world.post(desk, f"/desk/bookings/{world.ids['their_booking']}/cancel", {"reason": "中心临时闭馆"},
+                      follow_redirects=True)
+    assert "已取消预约，已通知居民" in done.get_data(as_text=True)
+    with world.app.app_context():
+        [sent] = db.session.scalars(select(OutboxMessage).where(OutboxMessage.booking_id == world.ids["their_booking"]))
+        assert sent.kind == "booking_cancelled" and "中心临时闭馆" in sent.body and sent.recipient == "13900000002"

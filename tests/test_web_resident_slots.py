@@ -4,7 +4,9 @@ import re
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
+from models import OutboxMessage, db
 from tests.web_world import TOMORROW, at, build
 
 TODAY = TOMORROW - timedelta(days=1)
@@ -60,6 +62,9 @@ def test_a_cancellation_names_the_booking_it_cancelled(world):
     client = world.client("resident")
     done = world.post(client, f"/my/bookings/{world.ids['my_booking']}/cancel", follow_redirects=True)
     assert "已取消预约：陈一诺 · 绘本馆 · 2026年11月24日 星期二 10:00–11:00" in done.get_data(as_text=True)
+    with world.app.app_context():  # and a confirmation to 周丽娟, the child's mother
+        [sent] = db.session.scalars(select(OutboxMessage).where(OutboxMessage.booking_id == world.ids["my_booking"]))
+        assert sent.kind == "cancellation_confirmed" and sent.recipient == "13800000001"
 
 
 def test_the_sign_in_page_says_how_to_get_a_new_code_and_the_desk_issues_one_in_two_clicks(world):

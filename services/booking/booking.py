@@ -18,6 +18,8 @@ from services.booking.rules import Context, Request
 from services.core import errors
 from services.core.access import Actor, require_booking_for, require_cancel_rights, require_space_manager
 from services.core.errors import N_
+from services.messaging import notices
+from services.routines.scheduler_settings import Settings
 
 CHECK_IN_OPENS = timedelta(hours=1)
 
@@ -148,8 +150,12 @@ def _change_status(booking: Booking, status: str, now: datetime) -> None:
 
 
 def cancel(session: Session, booking: Booking, actor: Actor, now: datetime, reason: str | None = None,
-           following: bool = False) -> list[Booking]:
-    """Cancel a booking (or it and the rest of its series); the seats are free at once."""
+           following: bool = False, notify: Settings | None = None) -> list[Booking]:
+    """Cancel a booking (or it and the rest of its series); the seats are free at once.
+
+    With `notify` (the messaging settings) each resident is told: a confirmation of their own
+    cancellation, or a notice with the reason when the desk cancelled it.
+    """
     require_cancel_rights(actor, booking)
     targets = [booking]
     if following and booking.series_id:
@@ -163,6 +169,8 @@ def cancel(session: Session, booking: Booking, actor: Actor, now: datetime, reas
     for target in targets:
         _change_status(target, "cancelled", now)
         target.cancel_reason = reason
+        if notify is not None:
+            notices.cancellation(session, target, actor, now, notify)
     return targets
 
 

@@ -1,7 +1,7 @@
 """The front desk: the day board, booking for walk-ins and callers, check-in, no-show, cancel, the roster."""
 from datetime import timedelta
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 
@@ -10,6 +10,7 @@ from services.accounts import residents
 from services.booking import availability, booking, dayboard, use_cases
 from services.booking.use_cases import BookingInput
 from services.core.errors import N_, DomainError, Invalid, NotFound, RuleViolation
+from services.routines.scheduler_settings import settings_from
 from views.booking import desk_slip
 from views.booking.board_cache import board_table
 from views.core.api_common import now
@@ -167,9 +168,11 @@ def cancel(booking_id: int):
         return redirect(url_for("desk.booking_detail", booking_id=booking_id))
     full = f"{reason}：{detail}" if detail else reason
     following = request.form.get("following") == "1"
+    told = settings_from(current_app.config)  # the resident (or guardian) is told, with the reason
     return _lifecycle(booking_id,
-                      lambda actor: use_cases.cancel(db.session, actor, booking_id, now(), full, following),
-                      _("已取消预约"))
+                      lambda actor: use_cases.cancel(db.session, actor, booking_id, now(), full, following,
+                                                     notify=told),
+                      _("已取消预约，已通知居民"))
 
 
 @bp.get("/roster")

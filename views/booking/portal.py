@@ -1,7 +1,7 @@
 """Residents: book a space for themselves or someone they look after, see and cancel their bookings."""
 from datetime import timedelta
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -10,6 +10,7 @@ from services.booking import availability, rules, use_cases
 from services.booking.use_cases import BookingInput
 from services.core import access
 from services.core.errors import DomainError, NotFound
+from services.routines.scheduler_settings import settings_from
 from views.core.api_common import now
 from views.core.api_input import centre_tz
 from views.core.formatting import clock, long_datetime, space_name
@@ -135,7 +136,8 @@ def cancel(booking_id: int):
 @resident_required
 def cancel_post(booking_id: int):
     try:
-        target = use_cases.cancel(db.session, page_actor(), booking_id, now(), "居民本人取消")
+        target = use_cases.cancel(db.session, page_actor(), booking_id, now(), "居民本人取消",
+                                  notify=settings_from(current_app.config))  # a confirmation, once
     except DomainError as err:
         if isinstance(err, NotFound):
             raise

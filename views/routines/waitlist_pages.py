@@ -9,7 +9,7 @@ from models import Resident, Resource, WaitlistEntry, db
 from services.booking import booking
 from services.booking.use_cases import BookingInput
 from services.core.errors import DomainError, NotFound
-from services.routines import waitlist_use_cases
+from services.routines import waitlist, waitlist_use_cases
 from services.routines.scheduler_settings import settings_from
 from views.core.api_common import now
 from views.core.api_input import centre_tz
