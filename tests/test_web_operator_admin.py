@@ -64,8 +64,13 @@ def test_bad_hours_are_refused_in_words_and_nothing_changes(world):
 
 def test_an_admin_closes_the_whole_centre(world):
     client = world.client("admin")
-    world.post(client, "/admin/closures", {"resource_id": "", "start_date": TOMORROW.isoformat(), "start": "08:00",
-                                           "end_date": TOMORROW.isoformat(), "end": "20:00", "reason": "消防检查"})
+    form = {"resource_id": "centre", "start_date": TOMORROW.isoformat(), "start": "08:00",
+            "end_date": TOMORROW.isoformat(), "end": "20:00", "reason": "消防检查"}
+    first = world.post(client, "/admin/closures", form).get_data(as_text=True)
+    assert "这次闭馆会取消 3 个预约" in first and "王建华" in first and "陈一诺" in first  # seen before saving
+    with world.app.app_context():
+        assert db.session.scalar(select(Closure)) is None
+    world.post(client, "/admin/closures", {**form, "confirm": "1"})
     with world.app.app_context():
         closure = db.session.scalar(select(Closure))
         assert closure.resource_id is None and closure.reason == "消防检查"

@@ -9,6 +9,7 @@ from services.booking import availability, closures
 from services.core import access
 from services.core.clock import parse_day
 from services.core.errors import N_, Invalid, NotFound
+from views.booking import closure_pages
 from views.core.api_common import current_actor, iso, now, resident_json, resource_json, rule_context
 from views.core.api_input import bool_field, centre_tz, day_field, instant_field, int_field, json_body, text_field
 
@@ -89,11 +90,12 @@ def create_closure():
     actor = current_actor()
     data = json_body()
     resource_id = int_field(data, "resource_id", required=False)
-    closure = closures.create_closure(db.session, actor, resource_id, instant_field(data, "start"),
-                                      instant_field(data, "end"), text_field(data, "reason", required=True,
-                                                                              max_length=200))
+    closure, cancelled = closures.close_and_tell(
+        db.session, actor, resource_id, instant_field(data, "start"), instant_field(data, "end"),
+        text_field(data, "reason", required=True, max_length=200), closure_pages.telling())
     return jsonify({"id": closure.id, "resource_id": resource_id, "start": iso(closure.starts_at),
-                    "end": iso(closure.ends_at), "reason": closure.reason}), 201
+                    "end": iso(closure.ends_at), "reason": closure.reason,
+                    "cancelled": [b.id for b in cancelled]}), 201
 
 
 @bp.get("/residents/<int:resident_id>")
