@@ -2,8 +2,8 @@
 
 A newcomer needs three things from the console: that it started, the address, the demo logins. So the
 address and logins come last, once the web server answers; routine log lines go to instance/logs/ and
-only warnings reach the console. Ctrl-C reaches both children (one process group); we wait for them to
-finish and exit quietly. (The shell `trap 'kill 0'` this replaces re-entered itself on the signal it
+only warnings reach the console. Ctrl-C reaches this process only; it stops both children with SIGTERM,
+waits for them and exits quietly. (The shell `trap 'kill 0'` this replaces re-entered itself on the signal it
 sent and died with "Segmentation fault".)
 """
 import contextlib
@@ -43,11 +43,13 @@ def _children(host: str, port: int, workers: int, logs: Path, secret: str) -> li
     routines = [sys.executable, "-m", "flask", "--app", "app", "run-scheduler"]
     # The key this installation generated, so the children do not each warn that SECRET_KEY is unset.
     env = {**os.environ, "SECRET_KEY": secret}
-    return [subprocess.Popen(web, env=env), subprocess.Popen(routines, env=env)]
+    # Each in its own session: Ctrl-C reaches only us, and we stop them gracefully with SIGTERM, so gunicorn
+    # finishes the requests in flight instead of dying inside one with a traceback.
+    return [subprocess.Popen(cmd, env=env, start_new_session=True) for cmd in (web, routines)]
 
 
 def _web_up(url: str) -> bool:
-    with contextlib.suppress(OSError), urllib.request.urlopen(url + "login", timeout=2):
+    with contextlib.suppress(OSError), urllib.request.urlopen(url + "login", timeout=10):
         return True
     return False
 

@@ -9,8 +9,7 @@ from models import Booking, Closure, Resident, db
 from services.booking import availability, booking
 from services.booking.rules import Request
 from services.core import errors
-from tests.conftest import TZ, make_app
-from tests.factories import DESK, context, resident, resident_actor, space
+from tests.world import DESK, TZ, context, make_app, resident, resident_actor, space
 
 MONDAY = date(2026, 11, 23)
 # Moments spread over the day and the week: before opening, inside a slot's first half hour, just after it,

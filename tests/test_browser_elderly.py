@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests.browser_server import LiveServer, axe_violations, browser_or_skip
-from tests.web_world import LOGINS, PASSWORD, TOMORROW, at, build
+from tests.web_world import LOGINS, PASSWORD, TOMORROW, build
+from tests.world import at
 
 SHOTS = os.environ.get("SCREENSHOT_DIR")
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}

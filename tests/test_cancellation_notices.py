@@ -4,9 +4,8 @@ from datetime import timedelta
 
 from services.booking import booking
 from services.messaging import notices
-from tests.conftest import NOW
-from tests.factories import DESK, resident_actor
-from tests.scheduler_world import SETTINGS, TUESDAY, at, book, build, messages
+from tests.scheduler_world import SETTINGS, TUESDAY, build, messages
+from tests.world import DESK, NOW, at, book, resident_actor
 
 
 def test_the_desk_cancelling_tells_the_resident_why_once(session):

@@ -10,13 +10,12 @@ from models import Booking, WaitlistEntry, db
 from services.booking import availability, booking, closure_effects, closures
 from services.booking.rules import Request
 from services.core.access import Actor
-from tests.conftest import NOW, TZ, make_app
-from tests.factories import DESK, context, resident, resident_actor
-from tests.scheduler_world import SETTINGS, TUESDAY, at, book, build, messages
+from tests.scheduler_world import SETTINGS, TUESDAY, build, messages
+from tests.world import DESK, NOW, TZ, at, book, context, make_app, resident, resident_actor
 
 OPERATOR = Actor(user_id=None, role="operator", organisation="颐康养老服务中心")
 TELLING = closure_effects.Telling(SETTINGS, lambda r, p, s: f"https://centre.example/my/book/{r}/confirm?for={p}"
-                                                            f"&start={s.astimezone(TZ):%Y-%m-%dT%H:%M}")
+                                                            f"&start={s.astimezone(TZ):%Y-%m-%dT%H:%M}", NOW)
 
 
 @pytest.fixture
@@ -44,8 +43,8 @@ def test_a_closure_over_two_bookings_cancels_them_frees_the_seats_and_tells_both
     first, second = _two_bookings_and_a_line(session, world)
     hit = closure_effects.hit_by(session, world.room, at(TUESDAY, 9), at(TUESDAY, 17))
     assert [b.id for b in hit.bookings] == [first.id, second.id] and len(hit.offers) == 1
-    _, cancelled = closures.close_and_tell(session, DESK, world.room, at(TUESDAY, 9), at(TUESDAY, 17), "漏水维修",
-                                           context(session, by_staff=True), TELLING)
+    _, cancelled = closures.close_and_tell(session, DESK, world.room.id, at(TUESDAY, 9), at(TUESDAY, 17), "漏水维修",
+                                           TELLING)
     session.commit()
     assert {b.id for b in cancelled} == {first.id, second.id}
     for visit in (first, second):
@@ -62,8 +61,7 @@ def test_a_closure_over_two_bookings_cancels_them_frees_the_seats_and_tells_both
 def test_the_offered_times_are_ones_the_resident_could_book_and_outside_the_closure(world):
     session = db.session
     first, _ = _two_bookings_and_a_line(session, world)
-    closures.close_and_tell(session, DESK, world.room, at(TUESDAY, 9), at(TUESDAY, 17), "漏水维修",
-                            context(session, by_staff=True), TELLING)
+    closures.close_and_tell(session, DESK, world.room.id, at(TUESDAY, 9), at(TUESDAY, 17), "漏水维修", TELLING)
     session.commit()
     body = messages(session, booking_id=first.id)[0].body
     starts = [part.split("start=")[1][:16] for part in body.split("https://")[1:]]
@@ -80,8 +78,8 @@ def test_the_offered_times_are_ones_the_resident_could_book_and_outside_the_clos
 def test_an_operator_closing_its_own_space_cancels_and_tells_the_same_way(world):
     session = db.session
     first, second = _two_bookings_and_a_line(session, world)
-    _, cancelled = closures.close_and_tell(session, OPERATOR, world.room, at(TUESDAY, 9), at(TUESDAY, 12),
-                                           "员工培训", context(session), TELLING)
+    _, cancelled = closures.close_and_tell(session, OPERATOR, world.room.id, at(TUESDAY, 9), at(TUESDAY, 12),
+                                           "员工培训", TELLING)
     session.commit()
     assert [b.id for b in cancelled] == [first.id]
     assert session.get(Booking, second.id).status == "confirmed"
@@ -91,8 +89,8 @@ def test_an_operator_closing_its_own_space_cancels_and_tells_the_same_way(world)
 def test_a_closure_notice_is_queued_once_per_booking_even_if_it_is_told_again(world):
     session = db.session
     first, _ = _two_bookings_and_a_line(session, world)
-    closure, _ = closures.close_and_tell(session, DESK, world.room, at(TUESDAY, 9), at(TUESDAY, 12), "停电",
-                                         context(session, by_staff=True), TELLING)
+    closure, _ = closures.close_and_tell(session, DESK, world.room.id, at(TUESDAY, 9), at(TUESDAY, 12), "停电",
+                                         TELLING)
     from services.messaging import notices
     assert not notices.closure(session, session.get(Booking, first.id), "停电", [], NOW + timedelta(minutes=1),
                                SETTINGS)

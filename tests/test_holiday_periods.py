@@ -5,8 +5,7 @@ from datetime import date, time, timedelta
 import pytest
 
 from services.booking import availability, holiday_calendar, opening
-from tests.conftest import TZ
-from tests.factories import context, space
+from tests.world import TZ, context, space
 
 # (first day, last day) of each 放假 period, and the make-up working days, as the notices print them.
 NOTICES = {

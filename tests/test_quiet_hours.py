@@ -10,8 +10,8 @@ from services.booking.rules import Request
 from services.messaging import outbox, quiet_hours
 from services.routines import jobs, waitlist
 from services.routines.scheduler_settings import settings_from
-from tests.factories import DESK, context, resident, resident_actor
-from tests.scheduler_world import SETTINGS, TUESDAY, at, book, build, messages
+from tests.scheduler_world import SETTINGS, TUESDAY, build, messages
+from tests.world import DESK, at, book, context, resident, resident_actor
 
 WEDNESDAY = TUESDAY + timedelta(days=1)
 

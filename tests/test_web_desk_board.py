@@ -6,9 +6,8 @@ import pytest
 
 from models import Booking
 from services.booking import dayboard
-from tests.conftest import TZ
-from tests.factories import context, resident, space
-from tests.web_world import TOMORROW, at, build
+from tests.web_world import TOMORROW, build
+from tests.world import TZ, at, context, resident, space
 
 
 @pytest.fixture

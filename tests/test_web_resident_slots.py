@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from models import OutboxMessage, db
-from tests.web_world import TOMORROW, at, build
+from tests.web_world import TOMORROW, build
+from tests.world import at
 
 TODAY = TOMORROW - timedelta(days=1)
 
