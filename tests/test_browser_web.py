@@ -187,3 +187,34 @@ def test_check_in_is_offered_only_when_it_is_allowed(browser, site):
     page.goto(f"{site.url}/desk/bookings/{site.world.ids['current_booking']}")  # now, 08:00
     page.get_by_role("button", name="签到").click()
     assert "已签到" in page.inner_text("main")
+
+
+def test_a_closure_over_two_bookings_lists_them_cancels_them_and_queues_two_notices(browser, site):
+    from sqlalchemy import select
+
+    from models import Booking, OutboxMessage, db
+
+    page = _page(browser, site, viewport={"width": 1366, "height": 900})
+    _sign_in(page, site, "admin")
+    page.goto(site.url + "/admin/closures")
+    page.get_by_label("空间", exact=True).select_option(label="整个中心（所有空间）")
+    for field, value in (("开始日期", TOMORROW.isoformat()), ("开始时间", "10:00"), ("结束日期", TOMORROW.isoformat()),
+                         ("结束时间", "11:00"), ("原因", "消防演练")):
+        page.get_by_label(field, exact=True).fill(value)
+    page.get_by_role("button", name="添加闭馆").click()
+    hits = page.locator("section.problem")
+    assert "这次闭馆会取消 2 个预约" in hits.inner_text()
+    assert "陈一诺" in hits.inner_text() and "王建华" in hits.inner_text()
+    _shot(page, "admin-closure-hits.png", full_page=True)
+    _no_serious_axe(page)
+    with site.world.app.app_context():
+        assert db.session.scalar(select(Booking.status).where(Booking.id == site.world.ids["my_booking"])) == "confirmed"
+    hits.get_by_role("button", name="确认闭馆，取消这些预约并通知居民").click()
+    assert "已取消 2 个预约并通知居民" in page.inner_text("main")
+    with site.world.app.app_context():
+        ids = [site.world.ids["my_booking"], site.world.ids["their_booking"]]
+        assert set(db.session.scalars(select(Booking.status).where(Booking.id.in_(ids)))) == {"cancelled"}
+        notices = list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "closure_notice")))
+        assert sorted(n.booking_id for n in notices) == sorted(ids)
+        assert all("消防演练" in n.body and "/my/book/" in n.body for n in notices)
+    assert not page.csp_errors

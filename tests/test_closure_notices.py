@@ -95,3 +95,18 @@ def test_a_closure_notice_is_queued_once_per_booking_even_if_it_is_told_again(wo
     assert not notices.closure(session, session.get(Booking, first.id), "停电", [], NOW + timedelta(minutes=1),
                                SETTINGS)
     assert len(messages(session, kind="closure_notice")) == 1
+
+
+def test_the_api_closure_answers_with_the_bookings_it_cancelled(any_db_url):
+    from tests.api_setup import build as build_api
+
+    centre = build_api(any_db_url)
+    made = centre.post("/bookings", {"resource_id": centre.ids["library"], "resident_id": centre.ids["parent"],
+                                     "start": "2026-11-24T10:00", "end": "2026-11-24T11:00"}).json["id"]
+    closed = centre.post("/closures", {"resource_id": centre.ids["library"], "start": "2026-11-24T09:00",
+                                       "end": "2026-11-24T12:00", "reason": "消毒"})
+    assert closed.status_code == 201 and closed.json["cancelled"] == [made]
+    assert centre.get(f"/bookings/{made}").json["status"] == "cancelled"
+    with centre.app.app_context():
+        assert [m.kind for m in messages(db.session, booking_id=made)] == ["closure_notice"]
+        db.engine.dispose()

@@ -126,7 +126,7 @@ def closures_post():
                                      spaces=list(db.session.scalars(select(Resource).order_by(Resource.id))),
                                      today=today())
     try:
-        _, cancelled = closure_pages.save(actor, resource, start, end, request.form.get("reason"))
+        _closure, cancelled = closure_pages.save(actor, resource, start, end, request.form.get("reason"))
     except Invalid:
         flash(_("请填写原因，且结束时间须晚于开始时间"), "error")
         return redirect(url_for("admin_spaces.closures"))
