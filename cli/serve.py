@@ -62,20 +62,17 @@ def _scheduler_up(log: Path, offset: int) -> bool:
     return False
 
 
-def _wait_until_up(url: str, log: Path, offset: int, children: list[subprocess.Popen]) -> bool:
+def _wait_until_up(url: str, log: Path, offset: int, children: list[subprocess.Popen],
+                   stopping: "_Flag") -> bool:
     """Both answer: so that nothing they print at start-up comes after the address."""
     deadline = time.monotonic() + READY_SECONDS
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and not stopping.is_set():
         if any(child.poll() is not None for child in children):
             return False
         if _web_up(url) and _scheduler_up(log, offset):
             return True
-        time.sleep(0.3)
+        stopping.wait(0.3)
     return False
-
-
-def _interrupted(*_) -> None:
-    raise KeyboardInterrupt
 
 
 def _stop(children: list[subprocess.Popen]) -> None:
@@ -90,6 +87,33 @@ def _stop(children: list[subprocess.Popen]) -> None:
             child.wait()
 
 
+class _Flag:
+    """Set from a signal handler: a plain attribute, no lock (an Event's lock could be held by the very
+    code the handler interrupts)."""
+
+    def __init__(self):
+        self.up = False
+
+    def set(self, *_):
+        self.up = True
+
+    def wait(self, seconds: float) -> bool:
+        time.sleep(seconds)
+        return self.up
+
+    def is_set(self) -> bool:
+        return self.up
+
+
+def _stop_on_signals() -> _Flag:
+    """Ctrl-C and SIGTERM only set a flag. Raising from a signal handler can land inside Popen.poll while
+    it holds its internal lock, and the final wait() then blocks for ever (seen under load)."""
+    stopping = _Flag()
+    for number in (signal.SIGINT, signal.SIGTERM):  # SIGINT too: a shell may start us with it ignored
+        signal.signal(number, stopping.set)
+    return stopping
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=5000, type=int)
@@ -102,19 +126,19 @@ def serve(host: str, port: int, workers: int):
     scheduler_log = logs / "scheduler.log"
     offset = scheduler_log.stat().st_size if scheduler_log.exists() else 0
     children = _children(host, port, workers, logs, current_app.config["SECRET_KEY"])
-    for number in (signal.SIGINT, signal.SIGTERM):  # SIGINT too: a shell may start us with it ignored
-        signal.signal(number, _interrupted)
+    stopping = _stop_on_signals()
     try:
-        if not _wait_until_up(url, scheduler_log, offset, children):
+        up = _wait_until_up(url, scheduler_log, offset, children, stopping)
+        if not up and not stopping.is_set():
             raise click.ClickException("服务没有启动，请查看上面的错误 / the server did not start; see the errors above")
-        click.echo("")
-        print_logins()
-        click.echo(f"日志 / Logs: {logs}")
-        click.echo(f"邻里中心预约已启动，请在浏览器打开 / Open in a browser: {url}   (Ctrl-C 停止 / to stop)")
-        while all(child.poll() is None for child in children):
-            time.sleep(0.5)
-        raise click.ClickException("有一个进程意外退出 / a process stopped unexpectedly")
-    except KeyboardInterrupt:
+        if up:
+            click.echo("")
+            print_logins()
+            click.echo(f"日志 / Logs: {logs}")
+            click.echo(f"邻里中心预约已启动，请在浏览器打开 / Open in a browser: {url}   (Ctrl-C 停止 / to stop)")
+        while not stopping.wait(0.5):
+            if any(child.poll() is not None for child in children):
+                raise click.ClickException("有一个进程意外退出 / a process stopped unexpectedly")
         click.echo("\n正在停止… / Stopping…")
     finally:
         _stop(children)
