@@ -51,7 +51,7 @@ def _asking_for(actor):
     if wanted.isdigit() and len(wanted) < 12 and access.may_see_resident(actor, int(wanted)):
         found = residents.find(db.session, int(wanted))
     if found is None:
-        raise NotFound("找不到该居民 / No such resident", field="resident_id")
+        raise NotFound(N_("找不到该居民"), field="resident_id")
     return found
 
 

@@ -15,8 +15,7 @@ from views.booking import desk_slip
 from views.booking.board_cache import board_table
 from views.core.api_common import now
 from views.core.api_input import centre_tz
-from views.core.formatting import long_date
-from views.core.i18n import current_lang
+from views.core.formatting import error_message, long_date
 from views.core.pages import ctx_for, day_arg, int_arg, local_instant, or_404, page_actor, readable, today
 from views.core.roles import staff_required
 
@@ -95,10 +94,6 @@ def _booking_input(form: dict) -> BookingInput:
                         form["party_size"], form["channel"], form["note"] or None)
 
 
-def _in_reader_language(message: str) -> str:
-    zh, sep, en = message.partition(" / ")
-    return en if sep and current_lang() == "en" else zh
-
 
 @bp.post("/book")
 @staff_required
@@ -116,7 +111,7 @@ def book_post():
         return _render_form(form, err, 409 if isinstance(err, RuleViolation) else err.status)
     flash(desk_slip.booked_sentence(made.bookings), "ok")
     for each in made.skipped:  # a series lists the dates it could not book, and why
-        flash(_("%(day)s 没有约上：%(why)s", day=long_date(each["start"]), why=_in_reader_language(each["message"])),
+        flash(_("%(day)s 没有约上：%(why)s", day=long_date(each["start"]), why=error_message(each["message"], each.get("params"))),
               "error")
     return redirect(url_for("desk_slip.slip", booking_id=made.bookings[0].id))
 
