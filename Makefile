@@ -12,21 +12,26 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-install: $(BIN)/python
+install: $(VENV)/.installed
+
+# Reinstall only when the dependencies change, so `make run` starts without pip's chatter.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
+	@touch $@
 
 install-test: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $(VENV)/.installed
 	@if [ -f tests/js/package.json ]; then npm install --silent --no-audit --no-fund --prefix tests/js; fi
 
 db: install
 	$(FLASK) seed-demo
 
-run: db
-	@echo "邻里中心预约 / Neighbourhood centre: http://$(HOST):$(PORT)/"
-	@trap 'kill 0' INT TERM EXIT; \
-	if $(FLASK) run-scheduler --help >/dev/null 2>&1; then $(FLASK) run-scheduler & fi; \
-	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - 'app:create_app()'
+# Set-up output goes to instance/logs/setup.log; the address and demo logins are printed last, once up.
+run: install
+	@mkdir -p instance/logs
+	@$(FLASK) seed-demo > instance/logs/setup.log 2>&1 || (cat instance/logs/setup.log; exit 1)
+	@$(FLASK) serve --host $(HOST) --port $(PORT)
 
 test: install-test
 	$(BIN)/ruff check .

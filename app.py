@@ -18,6 +18,7 @@ from views.booking import (
     calendar_pages,
     desk,
     desk_residents,
+    desk_slip,
     operator,
     portal,
 )
@@ -30,7 +31,7 @@ from views.routines import api_outbox, api_waitlist, outreach_pages, waitlist_pa
 # Every blueprint of the app, by area. The menu's links are listed in views/core/navigation.py.
 BLUEPRINTS = (
     auth.bp, admin.bp, home.bp, health.bp, openapi.bp,
-    api_spaces.bp, api_bookings.bp, desk.bp, desk_residents.bp, portal.bp, operator.bp, admin_spaces.bp,
+    api_spaces.bp, api_bookings.bp, desk.bp, desk_slip.bp, desk_residents.bp, portal.bp, operator.bp, admin_spaces.bp,
     calendar_pages.bp,
     feeds.bp, feeds.api, feed_pages.bp,
     api_waitlist.bp, api_outbox.bp, waitlist_pages.bp, outreach_pages.bp,
@@ -52,7 +53,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
         for key, env in (("SQLALCHEMY_DATABASE_URI", "DATABASE_URL"), ("SECRET_KEY", "SECRET_KEY"),
-                         ("BACKUP_DIR", "BACKUP_DIR")):
+                         ("BACKUP_DIR", "BACKUP_DIR"),
+                         ("QUIET_HOURS_FROM", "QUIET_HOURS_FROM"), ("QUIET_HOURS_UNTIL", "QUIET_HOURS_UNTIL")):
             if os.environ.get(env):
                 app.config[key] = os.environ[env]
     else:

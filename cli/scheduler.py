@@ -120,14 +120,32 @@ def _stop_on_signals(scheduler: BlockingScheduler) -> None:
     signal.signal(signal.SIGINT, on_signal)
 
 
+def _log_to_file(app: Flask, verbose: bool) -> Path:
+    """Routine lines (every job run) to instance/logs/scheduler.log; the console gets warnings and errors."""
+    path = Path(app.instance_path) / "logs"
+    path.mkdir(parents=True, exist_ok=True)
+    form = logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s")
+    to_file = logging.FileHandler(path / "scheduler.log", encoding="utf-8")
+    to_console = logging.StreamHandler()
+    to_console.setLevel(logging.INFO if verbose else logging.WARNING)
+    for handler in (to_file, to_console):
+        handler.setFormatter(form)
+    logging.basicConfig(level=logging.INFO, handlers=[to_file, to_console], force=True)
+    return path / "scheduler.log"
+
+
 @click.command("run-scheduler")
 @with_appcontext
 @click.option("--wait", is_flag=True, help="Wait for a running scheduler to stop instead of exiting.")
 @click.option("--clock-start", "clock_start", help="Run the jobs' clock from this ISO-8601 time (tests, drills).")
-def run_scheduler(wait: bool, clock_start: str | None):
-    """Run the routines (reminders, waitlist, no-shows, outreach, housekeeping, the outbox) until stopped."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+@click.option("--verbose", is_flag=True, help="Show every job run on the console too, not only in the log file.")
+def run_scheduler(wait: bool, clock_start: str | None, verbose: bool):
+    """Run the routines (reminders, waitlist, no-shows, outreach, housekeeping, the outbox) until stopped.
+
+    Job runs are logged to instance/logs/scheduler.log; the console shows warnings and errors only.
+    """
     app = current_app._get_current_object()
+    _log_to_file(app, verbose)
     try:
         start = parse_instant(clock_start, "clock_start", ZoneInfo(app.config["TIMEZONE"])) if clock_start else None
     except DomainError as err:

@@ -11,8 +11,9 @@ import pytest
 from sqlalchemy import func, select
 
 from cli.scheduler import MISFIRE_GRACE_SECONDS, build_scheduler
-from models import Booking, OutboxMessage, db
+from models import Booking, DeliveryAttempt, OutboxMessage, db
 from services.booking import booking
+from services.messaging import quiet_hours
 from services.routines import housekeeping, jobs
 from tests.scheduler_world import SETTINGS, TUESDAY, build, every, messages
 from tests.world import DESK, NOW, at, book, make_app
@@ -59,7 +60,10 @@ def test_three_simulated_days_send_each_reminder_once_and_mark_no_shows(app):
         assert s.scalar(select(func.count(Booking.id)).where(Booking.status == "no_show")) == len(made)
         assert len(messages(s, kind="operator_digest")) == 5  # one organisation, Monday to Friday mornings
         assert len(messages(s, kind="outreach_list")) == 4  # 08:00 Monday to Thursday; the run stops before Friday 08:00
-        assert {m.status for m in s.scalars(select(OutboxMessage))} == {"sent"}
+        # Quiet hours (21:00–08:00): nothing went out at night; Friday's 07:00 digest waits for 08:00.
+        assert all(quiet_hours.quiet_end(a.at, SETTINGS) is None for a in s.scalars(select(DeliveryAttempt)))
+        waiting = [m.kind for m in s.scalars(select(OutboxMessage)) if m.status != "sent"]
+        assert waiting == ["operator_digest"]
 
 
 def test_purge_forgets_cancelled_bookings_after_the_retention_period(app):
@@ -80,7 +84,9 @@ def test_purge_forgets_cancelled_bookings_after_the_retention_period(app):
 
 
 def _flask(*args, url: str) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "test", "PYTHONUNBUFFERED": "1"}
+    # This process runs on the wall clock: no quiet hours, or the test would pass only by day in Hangzhou.
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "test", "PYTHONUNBUFFERED": "1",
+           "QUIET_HOURS_FROM": "00:00", "QUIET_HOURS_UNTIL": "00:00"}
     return subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", *args], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
@@ -119,7 +125,7 @@ def test_a_second_scheduler_exits_with_a_clear_message_and_the_lock_dies_with_th
         db.session.add(Booking(resource_id=world.room.id, resident_id=world.adult.id, starts_at=soon,
                                ends_at=soon + timedelta(hours=1), exclusive=True, status="confirmed"))
         db.session.commit()
-    first = _flask("run-scheduler", "--clock-start", CLOCK_START.isoformat(), url=any_db_url)
+    first = _flask("run-scheduler", "--clock-start", CLOCK_START.isoformat(), "--verbose", url=any_db_url)
     try:
         _wait_for(first, "Scheduler started")
         _wait_for(first, "job deliver_outbox: 1")

@@ -64,8 +64,14 @@ def test_bad_hours_are_refused_in_words_and_nothing_changes(world):
 
 def test_an_admin_closes_the_whole_centre(world):
     client = world.client("admin")
-    world.post(client, "/admin/closures", {"resource_id": "", "start_date": TOMORROW.isoformat(), "start": "08:00",
-                                           "end_date": TOMORROW.isoformat(), "end": "20:00", "reason": "消防检查"})
+    form = {"resource_id": "centre", "start_date": TOMORROW.isoformat(), "start": "08:00",
+            "end_date": TOMORROW.isoformat(), "end": "20:00", "reason": "消防检查"}
+    first = world.post(client, "/admin/closures", form).get_data(as_text=True)
+    assert "这次闭馆会取消 3 个预约" in first and "王建华" in first and "陈一诺" in first  # seen before saving
+    with world.app.app_context():
+        assert db.session.scalar(select(Closure)) is None
+    saved = world.post(client, "/admin/closures", {**form, "confirm": "1"}, follow_redirects=True)
+    assert "已取消 3 个预约并通知居民" in saved.get_data(as_text=True)
     with world.app.app_context():
         closure = db.session.scalar(select(Closure))
         assert closure.resource_id is None and closure.reason == "消防检查"
@@ -78,3 +84,18 @@ def test_an_admin_creates_an_operator_login(world):
     with world.app.app_context():
         user = db.session.scalar(select(User).where(User.username == "kids"))
         assert user.role == "operator" and user.organisation == "小橡树早教"
+
+
+def test_an_operator_closing_over_a_booking_sees_how_many_but_not_who_and_the_resident_is_told(world):
+    from models import OutboxMessage
+
+    client = world.client("operator")
+    form = {"resource_id": world.ids["room"], "date": TOMORROW.isoformat(), "start": "09:00", "end": "12:00",
+            "reason": "员工培训"}
+    first = world.post(client, "/operator/closures", form).get_data(as_text=True)
+    assert "这次闭馆会取消 1 个预约" in first and "王建华" not in first
+    saved = world.post(client, "/operator/closures", {**form, "confirm": "1"}, follow_redirects=True)
+    assert "已取消 1 个预约并通知居民" in saved.get_data(as_text=True)
+    with world.app.app_context():
+        [notice] = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "closure_notice"))
+        assert notice.booking_id == world.ids["their_booking"] and "员工培训" in notice.body

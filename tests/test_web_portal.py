@@ -87,7 +87,8 @@ def test_a_full_slot_offers_the_waitlist_and_joining_puts_the_resident_in_line(w
     space = world.ids["library"]  # two seats; the ward holds one at 10:00
     world.post(client, f"/my/book/{space}/confirm?for={world.ids['parent']}", {"start": f"{TOMORROW}T10:00"})
     page = client.get(f"/my/book/{space}?for={world.ids['mother']}&date={TOMORROW}").get_data(as_text=True)
-    assert "已满的时段可以候补" in page and "候补 10:00" in page
+    full = page[page.index('action="/my/waitlist"'):]  # the full slot's own button joins the line
+    assert "10:00–11:00" in full[:800] and "已满，点这里排队候补" in full[:800]
     joined = world.post(client, "/my/waitlist", {"resource_id": space, "for": world.ids["mother"],
                                                 "start": f"{TOMORROW}T10:00"})
     assert joined.status_code == 302

@@ -18,6 +18,8 @@ from services.booking.rules import Context, Request
 from services.core import errors
 from services.core.access import Actor, require_booking_for, require_cancel_rights, require_space_manager
 from services.core.errors import N_
+from services.messaging import notices
+from services.routines.scheduler_settings import Settings
 
 CHECK_IN_OPENS = timedelta(hours=1)
 
@@ -85,7 +87,8 @@ def offer_alternatives(session: Session, err: errors.RuleViolation, ctx: Context
     """
     req = err.request
     if req is not None and isinstance(err, errors.Conflict | errors.CapacityExceeded):
-        found = availability.alternatives(session, req.resource, req.start, req.end, req.party_size, ctx)
+        found = availability.alternatives(session, req.resource, req.start, req.end, req.party_size, ctx,
+                                         resident=req.resident)
         err.details["alternatives"] = [{"start": s, "end": e} for s, e in found]
 
 
@@ -147,8 +150,12 @@ def _change_status(booking: Booking, status: str, now: datetime) -> None:
 
 
 def cancel(session: Session, booking: Booking, actor: Actor, now: datetime, reason: str | None = None,
-           following: bool = False) -> list[Booking]:
-    """Cancel a booking (or it and the rest of its series); the seats are free at once."""
+           following: bool = False, notify: Settings | None = None) -> list[Booking]:
+    """Cancel a booking (or it and the rest of its series); the seats are free at once.
+
+    With `notify` (the messaging settings) each resident is told: a confirmation of their own
+    cancellation, or a notice with the reason when the desk cancelled it.
+    """
     require_cancel_rights(actor, booking)
     targets = [booking]
     if following and booking.series_id:
@@ -162,14 +169,29 @@ def cancel(session: Session, booking: Booking, actor: Actor, now: datetime, reas
     for target in targets:
         _change_status(target, "cancelled", now)
         target.cancel_reason = reason
+        if notify is not None:
+            notices.cancellation(session, target, actor, now, notify)
     return targets
+
+
+def check_in_opens(booking: Booking) -> datetime:
+    return booking.starts_at - CHECK_IN_OPENS
+
+
+def may_check_in(booking: Booking, now: datetime) -> bool:
+    """What check_in allows: an hour before the start until the end (a late arrival corrects a no-show)."""
+    return booking.status in ("confirmed", "no_show") and check_in_opens(booking) <= now < booking.ends_at
+
+
+def may_mark_no_show(booking: Booking, now: datetime) -> bool:
+    return booking.status == "confirmed" and now >= booking.starts_at
 
 
 def check_in(session: Session, booking: Booking, actor: Actor, now: datetime) -> Booking:
     require_space_manager(actor, booking.resource)
     if booking.status not in ("confirmed", "no_show"):  # a late arrival corrects a no-show
         raise errors.InvalidState(N_("该预约%(status_label)s，无法签到"), booking_status=booking.status)
-    if not booking.starts_at - CHECK_IN_OPENS <= now < booking.ends_at:
+    if not check_in_opens(booking) <= now < booking.ends_at:
         raise errors.InvalidState(N_("只能在预约开始前一小时至结束前签到"))
     if booking.status == "no_show":  # its seat may have gone to someone else meanwhile
         lock_space(session, booking.resource_id)

@@ -3,7 +3,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from models import Closure, Resource
+from models import Booking, Closure, Resource
+from services.booking import closure_effects
 from services.core import errors
 from services.core.access import Actor, require_space_manager, runs_space
 from services.core.errors import N_
@@ -33,14 +34,26 @@ def close(session: Session, actor: Actor, resource: Resource | None, start: date
 
 
 def create_closure(session: Session, actor: Actor, resource_id: int | None, start: datetime, end: datetime,
-                   reason: str | None) -> Closure:
-    """The use-case behind the API, the admin's and the operator's closure forms."""
+                   reason: str | None, telling: closure_effects.Telling | None = None) -> Closure:
+    """The use-case behind the API, the admin's and the operator's closure forms (see close_and_tell)."""
+    return close_and_tell(session, actor, resource_id, start, end, reason, telling)[0]
+
+
+def close_and_tell(session: Session, actor: Actor, resource_id: int | None, start: datetime, end: datetime,
+                   reason: str | None, telling: closure_effects.Telling | None) -> tuple[Closure, list[Booking]]:
+    """Close, then cancel the confirmed bookings inside with the closure's reason, let the waitlist for those
+    hours lapse, and (with `telling`) tell each resident or guardian with the nearest free times.
+
+    Returns the closure and the bookings it cancelled.
+    """
     _checked_reason(start, end, reason)  # before the write lock
     with write_transaction(session):
         resource = session.get(Resource, resource_id) if resource_id else None
         if resource_id and resource is None:
             raise errors.NotFound(N_("找不到该空间"), field="resource_id")
-        return close(session, actor, resource, start, end, reason)
+        closure = close(session, actor, resource, start, end, reason)
+        hit = closure_effects.hit_by(session, resource, closure.starts_at, closure.ends_at)
+        return closure, closure_effects.apply(session, closure, hit, telling)
 
 
 def remove_closure(session: Session, actor: Actor, closure_id: int) -> None:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 from models import ACTIVE_STATUSES, Booking, Building, Closure, OpeningHours, Resident, Resource, WaitlistEntry
 from services.booking import occupancy
 from services.booking.availability import Slot, grid
-from services.booking.rules import Context
+from services.booking.rules import DESK_GRACE, Context
 from services.core.clock import local_day_bounds
 
 
@@ -55,6 +55,10 @@ def _slot(resource: Resource, start, end, uses, closures, now) -> Slot:
     remaining = occupancy.seats_free(resource, uses, start, end)
     if end <= now:
         return Slot(start, end, remaining, "past")
+    if start < now - DESK_GRACE:  # in progress beyond what the desk may still book
+        return Slot(start, end, remaining, "too_soon")
+    if not remaining and resource.exclusive and not any(u.start < end and u.end > start for u in uses):
+        return Slot(start, end, 0, "buffer")  # nothing booked in it: only a neighbour's buffer blocks it
     return Slot(start, end, remaining, "free" if remaining else "full")
 
 

@@ -1,31 +1,14 @@
 """When a space is open: weekly hours, China's public holidays and make-up days, closures."""
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays
-
 from models import Centre, Resource
+from services.booking.holiday_calendar import makeup_workday, public_holiday
 from services.core.clock import at_local
 
 MONDAY = 0
-
-
-@lru_cache(maxsize=16)
-def _china_calendar(year: int) -> holidays.HolidayBase:
-    # The maintained `holidays` package follows the State Council's yearly notice,
-    # including the weekend days that become working days (调休).
-    return holidays.country_holidays("CN", years=year, language="zh_CN")
-
-
-def public_holiday(day: date) -> str | None:
-    """The holiday's Chinese name if `day` is a statutory day off in mainland China."""
-    return _china_calendar(day.year).get(day)
-
-
-def makeup_workday(day: date) -> bool:
-    return day in _china_calendar(day.year).weekend_workdays
+__all__ = ["Period", "makeup_workday", "opening_periods", "public_holiday"]
 
 
 @dataclass(frozen=True)
@@ -42,9 +25,11 @@ def opening_periods(resource: Resource, day: date, centre: Centre, tz: ZoneInfo)
     if centre.close_on_public_holidays and public_holiday(day):
         return []
     weekday = MONDAY if makeup_workday(day) else day.weekday()
-    return [
+    # Sorted by time: the hours relationship orders by weekday only, and PostgreSQL returns a day's
+    # periods in any order, which made the afternoon come first and availability miss bookings.
+    return sorted((
         Period(at_local(day, h.opens, tz), at_local(day, h.closes, tz))
         for h in resource.hours
         if h.weekday == weekday
-    ]
+    ), key=lambda p: p.start)
 

@@ -43,21 +43,22 @@ def check_shape(resource: Resource, start: datetime, end: datetime, party_size: 
         )
 
 
-def check_eligible(resource: Resource, resident: Resident, ctx: Context) -> None:
-    if not resource.groups:
+def check_eligible(resource: Resource, resident: Resident | None, ctx: Context) -> None:
+    if not resource.groups or resident is None:
         return
     groups = resident.groups_on(ctx.now.astimezone(ctx.tz).date())
     if not set(groups) & set(resource.groups):
         raise errors.NotEligible(allowed_groups=resource.groups)
 
 
-def window_days(resource: Resource, resident: Resident, ctx: Context) -> int:
-    groups = resident.groups_on(ctx.now.astimezone(ctx.tz).date())
+def window_days(resource: Resource, resident: Resident | None, ctx: Context) -> int:
+    """Days ahead this resident may book (a group may book earlier); None asks for anyone in no group."""
+    groups = resident.groups_on(ctx.now.astimezone(ctx.tz).date()) if resident else []
     days = max([resource.window_days] + [resource.group_window_days.get(g, 0) for g in groups])
     return max(days, ctx.centre.staff_window_days) if ctx.by_staff else days
 
 
-def check_timing(resource: Resource, resident: Resident, start: datetime, end: datetime, ctx: Context) -> None:
+def check_timing(resource: Resource, resident: Resident | None, start: datetime, end: datetime, ctx: Context) -> None:
     """Minimum notice and booking window bind residents; staff at the desk get a longer window."""
     if ctx.by_staff:
         if end <= ctx.now or start < ctx.now - DESK_GRACE:

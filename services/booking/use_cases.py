@@ -19,6 +19,7 @@ from services.checkup import refusals
 from services.core import audit, centre, errors
 from services.core.access import Actor, require_booking_for, visible_booking, visible_bookings
 from services.core.transaction import write_transaction
+from services.routines.scheduler_settings import Settings
 
 
 @dataclass(frozen=True)
@@ -105,11 +106,13 @@ def book_series(session: Session, actor: Actor, wanted: BookingInput, rrule: str
 
 
 def cancel(session: Session, actor: Actor, booking_id: int, now: datetime, reason: str | None = None,
-           following: bool = False) -> Booking:
-    """Cancel a booking (or it and the rest of its series); the seats are free at once."""
+           following: bool = False, notify: Settings | None = None) -> Booking:
+    """Cancel a booking (or it and the rest of its series); the seats are free at once.
+
+    With `notify`, each resident is told (a confirmation of their own cancellation, else a notice)."""
     with write_transaction(session):
         target = visible_booking(session, actor, booking_id)
-        cancelled = booking.cancel(session, target, actor, now, reason, following=following)
+        cancelled = booking.cancel(session, target, actor, now, reason, following=following, notify=notify)
         _changed(session, actor, cancelled, audit.CHANGE, now)
     return target
 

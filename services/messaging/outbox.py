@@ -13,7 +13,7 @@ from models import Booking, DeliveryAttempt, OutboxMessage, Resident, ResidentCo
 from services.core import errors
 from services.core.centre import current_centre
 from services.core.errors import N_
-from services.messaging import senders
+from services.messaging import quiet_hours, senders
 from services.routines.scheduler_settings import Settings
 
 log = logging.getLogger("linli.jobs")
@@ -125,12 +125,12 @@ def _claimable(now: datetime):
     )
 
 
-def _stale_reminder(session: Session, message: OutboxMessage) -> bool:
-    """A reminder whose booking was cancelled or changed since it was queued is not sent."""
+def _stale_reminder(session: Session, message: OutboxMessage, now: datetime) -> bool:
+    """A reminder whose booking was cancelled, changed or has begun (held back by quiet hours) is not sent."""
     if not message.kind.startswith("reminder") or message.booking_id is None:
         return False
     booking = session.get(Booking, message.booking_id)
-    return booking is None or booking.status != "confirmed" or \
+    return booking is None or booking.status != "confirmed" or booking.starts_at <= now or \
         message.dedupe_key.rsplit(":", 1)[-1] != str(booking.sequence)
 
 
@@ -151,7 +151,7 @@ def claim_batch(session: Session, now: datetime, settings: Settings) -> tuple[li
     rows = session.execute(select(OutboxMessage).where(OutboxMessage.id.in_(claimed))).scalars().all()
     batch = []
     for m in sorted(rows, key=lambda m: m.id):
-        if _stale_reminder(session, m):
+        if _stale_reminder(session, m, now):
             m.status, m.claimed_until = "skipped", None
             continue
         batch.append(Outgoing(m.id, m.kind, m.channel, m.recipient, m.subject, m.body, m.resident_id,
@@ -179,7 +179,12 @@ def record(session: Session, out: Outgoing, error: str | None, now: datetime, se
 
 
 def deliver_due(session: Session, now: datetime, settings: Settings) -> int:
-    """Send every due message, a batch at a time; each attempt is recorded. Returns messages sent."""
+    """Send every due message, a batch at a time; each attempt is recorded. Returns messages sent.
+
+    Nothing goes out in quiet hours: messages wait in the outbox until the morning.
+    """
+    if quiet_hours.quiet_end(now, settings) is not None:
+        return 0
     by_channel = senders.build(settings)
     sent = 0
     began = time.monotonic()

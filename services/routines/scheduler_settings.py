@@ -35,6 +35,9 @@ class Settings:
     outreach_age: int = 80
     outreach_at: time = time(8)
     digest_at: time = time(7)
+    # No message goes out from quiet_from until quiet_until (equal times: no quiet hours).
+    quiet_from: time = time(21)
+    quiet_until: time = time(8)
     cancelled_retention_days: int = 30
     outbox_retention_days: int = 180
     default_channel: str = "log"
@@ -85,6 +88,8 @@ def settings_from(config: Mapping) -> Settings:
         outreach_age=int(config.get("OUTREACH_AGE", 80)),
         outreach_at=_clock(config.get("OUTREACH_AT", "08:00"), "OUTREACH_AT"),
         digest_at=_clock(config.get("OPERATOR_DIGEST_AT", "07:00"), "OPERATOR_DIGEST_AT"),
+        quiet_from=_clock(config.get("QUIET_HOURS_FROM", "21:00"), "QUIET_HOURS_FROM"),
+        quiet_until=_clock(config.get("QUIET_HOURS_UNTIL", "08:00"), "QUIET_HOURS_UNTIL"),
         cancelled_retention_days=int(config.get("CANCELLED_RETENTION_DAYS", 30)),
         outbox_retention_days=int(config.get("OUTBOX_RETENTION_DAYS", 180)),
         default_channel=config.get("NOTIFY_DEFAULT_CHANNEL", "log"),

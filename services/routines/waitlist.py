@@ -17,7 +17,7 @@ from services.core import errors
 from services.core.access import Actor, require_booking_for
 from services.core.centre import current_centre
 from services.core.errors import N_
-from services.messaging import outbox
+from services.messaging import outbox, quiet_hours
 from services.routines.scheduler_settings import Settings
 
 log = logging.getLogger("linli.jobs")
@@ -65,10 +65,29 @@ def _require_room_in_line(session: Session, resident_id: int) -> None:
         raise errors.QuotaExceeded(N_("同时最多候补 %(max)s 个时段"), max=MAX_LIVE_ENTRIES)
 
 
+def places_in_line(session: Session, entries: list[WaitlistEntry]) -> dict[int, int]:
+    """Each waiting entry's place in its slot's line (1 = next to be offered), first come first served."""
+    places = {}
+    for entry in entries:
+        if entry.status != "waiting":
+            continue
+        ahead = session.scalar(select(func.count(WaitlistEntry.id)).where(
+            WaitlistEntry.resource_id == entry.resource_id, WaitlistEntry.status == "waiting",
+            WaitlistEntry.starts_at < entry.ends_at, WaitlistEntry.ends_at > entry.starts_at,
+            (WaitlistEntry.created_at < entry.created_at)
+            | ((WaitlistEntry.created_at == entry.created_at) & (WaitlistEntry.id < entry.id))))
+        places[entry.id] = ahead + 1
+    return places
+
+
 def hold_deadline(entry: WaitlistEntry, now: datetime, settings: Settings) -> datetime:
-    """The configured hold, shorter close to the start so the seat can still be offered on."""
+    """The configured hold, shorter close to the start so the seat can still be offered on.
+
+    Holds count waking time only: an offer made at 22:00 is sent at 08:00 and holds until 10:00.
+    """
     before_start = entry.starts_at - settings.hold_lead
-    return min(now + settings.hold, max(before_start, now + settings.min_hold))
+    full, least = (quiet_hours.after_awake(now, length, settings) for length in (settings.hold, settings.min_hold))
+    return min(full, max(before_start, least))
 
 
 def offerable(entry: WaitlistEntry, now: datetime, settings: Settings) -> bool:
@@ -91,10 +110,11 @@ def _fits(session: Session, resource: Resource, entry: WaitlistEntry, ctx: Conte
 def _offer_text(session: Session, entry: WaitlistEntry, resource: Resource, resident: Resident,
                 address: outbox.Address, settings: Settings) -> tuple[str, str]:
     zh, en = outbox.slot_text(resource, entry.starts_at, entry.ends_at, settings)
-    until = entry.hold_until.astimezone(settings.tz).strftime("%H:%M")
+    local = entry.hold_until.astimezone(settings.tz)  # an evening offer holds into the next morning: say the day
+    until, until_en = f"{local.month}月{local.day}日 {local:%H:%M}", f"{local.day} {outbox.MONTHS_EN[local.month - 1]} {local:%H:%M}"
     who = f"（{resident.name}）" if address.via_guardian else ""
     body = (f"{outbox.signature(session)}候补有位{who}：{zh}。已为您保留到 {until}，请登录“我的候补”确认或放弃。"
-            f" / A place is free: {en}. Held for you until {until}; sign in to accept or decline.")
+            f" / A place is free: {en}. Held for you until {until_en}; sign in to accept or decline.")
     return f"候补有位 / A place is free: {zh}", body
 
 

@@ -7,12 +7,13 @@ from models import ROLES, User, db
 from services.accounts import accounts, roles, signin
 from services.accounts.roles import STAFF_ROLES
 from services.backup import backups
+from services.booking import holiday_calendar
 from services.core import audit
 from services.core.centre import change_settings, current_centre
 from services.core.errors import DomainError, Invalid, InvalidState
 from services.core.numbers import is_whole_number
 from views.core.api_common import now
-from views.core.pages import page_actor, readable
+from views.core.pages import page_actor, readable, today
 from views.core.roles import admin_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -21,7 +22,10 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @bp.get("")
 @admin_required
 def index():
-    return render_template("admin/index.html", centre=current_centre(db.session),
+    centre = current_centre(db.session)
+    # The booking window reaches into years whose holiday notice may not be out yet: say so.
+    unpublished = holiday_calendar.unpublished_years(today(), centre.staff_window_days)
+    return render_template("admin/index.html", centre=centre, unpublished_years=unpublished,
                            backup=backups.status(db.session, current_app.config.get("BACKUP_DIR")))
 
 

@@ -11,6 +11,7 @@ from services.booking import space_settings
 from services.booking.space_settings import BOUNDS, TEXTS, SpaceSettings
 from services.core.errors import N_, Invalid
 from services.core.numbers import is_whole_number
+from views.booking import closure_pages
 from views.core.api_common import now
 from views.core.pages import day_arg, int_arg, local_instant, or_404, page_actor, readable, today
 from views.core.roles import admin_required
@@ -112,15 +113,24 @@ def closures():
 @bp.post("/closures")
 @admin_required
 def closures_post():
+    # One space unless the whole centre is chosen on purpose ("centre"), so nobody closes everything by accident.
+    resource_id = None if request.form.get("resource_id") == "centre" else int_arg("resource_id", required=True)
+    resource = or_404(db.session.get(Resource, resource_id)) if resource_id else None
     start = local_instant(day_arg("start_date"), request.form.get("start", ""))
     end = local_instant(day_arg("end_date"), request.form.get("end", ""))
+    actor = page_actor()
+    hit = closure_pages.needs_confirming(resource, start, end)
+    if hit is not None:  # say who it hits before it is saved
+        upcoming = db.session.scalars(select(Closure).where(Closure.ends_at > now()).order_by(Closure.starts_at))
+        return closure_pages.preview("admin/closures.html", actor, hit, closures=list(upcoming), error=None,
+                                     spaces=list(db.session.scalars(select(Resource).order_by(Resource.id))),
+                                     today=today())
     try:
-        closures_service.create_closure(db.session, page_actor(), int_arg("resource_id"), start, end,
-                                        request.form.get("reason"))
+        _closure, cancelled = closure_pages.save(actor, resource, start, end, request.form.get("reason"))
     except Invalid:
         flash(_("请填写原因，且结束时间须晚于开始时间"), "error")
         return redirect(url_for("admin_spaces.closures"))
-    flash(_("已添加闭馆时段"), "ok")
+    flash(_("已添加闭馆时段") + (_("，已取消 %(n)d 个预约并通知居民", n=len(cancelled)) if cancelled else ""), "ok")
     return redirect(url_for("admin_spaces.closures"))
 
 

@@ -1,5 +1,5 @@
 """API: bookings and their lifecycle (the waitlist lives in api_waitlist)."""
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 
 from models import CHANNELS, STATUSES, db
 from services.booking import use_cases
@@ -7,6 +7,7 @@ from services.booking.use_cases import BookingInput
 from services.core import access
 from services.core.clock import parse_instant
 from services.core.errors import N_, Invalid
+from services.routines.scheduler_settings import settings_from
 from views.core.api_common import booking_json, current_actor, iso, now
 from views.core.api_input import (
     bool_field,
@@ -98,7 +99,7 @@ def cancel_booking(booking_id: int):
     if scope not in ("occurrence", "following"):
         raise Invalid("scope", N_("scope 只能是 occurrence 或 following"))
     target = use_cases.cancel(db.session, actor, booking_id, now(), text_field(data, "reason"),
-                              following=scope == "following")
+                              following=scope == "following", notify=settings_from(current_app.config))
     return jsonify(booking_json(target))
 
 

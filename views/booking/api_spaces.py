@@ -9,6 +9,7 @@ from services.booking import availability, closures
 from services.core import access
 from services.core.clock import parse_day
 from services.core.errors import N_, Invalid, NotFound
+from views.booking import closure_pages
 from views.core.api_common import current_actor, iso, now, resident_json, resource_json, rule_context
 from views.core.api_input import bool_field, centre_tz, day_field, instant_field, int_field, json_body, text_field
 
@@ -36,9 +37,22 @@ def resource_availability(resource_id: int):
         raise NotFound(N_("找不到该空间"))
     ctx = rule_context(actor)
     day = parse_day(request.args["date"], "date") if request.args.get("date") else now().astimezone(centre_tz()).date()
-    slots = availability.day_slots(db.session, resource, day, ctx)
+    slots = availability.day_slots(db.session, resource, day, ctx, _asking_for(actor))
     return jsonify({"resource_id": resource.id, "date": day.isoformat(), "slots": [
         {"start": iso(s.start), "end": iso(s.end), "remaining": s.remaining, "status": s.status} for s in slots]})
+
+
+def _asking_for(actor):
+    """The resident availability answers for: ?resident_id= (someone the caller may book for) or the caller."""
+    wanted = request.args.get("resident_id")
+    if not wanted:
+        return residents.find(db.session, actor.resident_id) if actor.resident_id else None
+    found = None
+    if wanted.isdigit() and len(wanted) < 12 and access.may_see_resident(actor, int(wanted)):
+        found = residents.find(db.session, int(wanted))
+    if found is None:
+        raise NotFound(N_("找不到该居民"), field="resident_id")
+    return found
 
 
 @bp.get("/residents")
@@ -76,11 +90,12 @@ def create_closure():
     actor = current_actor()
     data = json_body()
     resource_id = int_field(data, "resource_id", required=False)
-    closure = closures.create_closure(db.session, actor, resource_id, instant_field(data, "start"),
-                                      instant_field(data, "end"), text_field(data, "reason", required=True,
-                                                                              max_length=200))
+    closure, cancelled = closures.close_and_tell(
+        db.session, actor, resource_id, instant_field(data, "start"), instant_field(data, "end"),
+        text_field(data, "reason", required=True, max_length=200), closure_pages.telling())
     return jsonify({"id": closure.id, "resource_id": resource_id, "start": iso(closure.starts_at),
-                    "end": iso(closure.ends_at), "reason": closure.reason}), 201
+                    "end": iso(closure.ends_at), "reason": closure.reason,
+                    "cancelled": [b.id for b in cancelled]}), 201
 
 
 @bp.get("/residents/<int:resident_id>")

@@ -1,18 +1,21 @@
 """The front desk: the day board, booking for walk-ins and callers, check-in, no-show, cancel, the roster."""
 from datetime import timedelta
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext, ngettext
+from flask_babel import lazy_gettext
 
 from models import Resource, db
 from services.accounts import residents
-from services.booking import booking, dayboard, use_cases
+from services.booking import availability, booking, dayboard, use_cases
 from services.booking.use_cases import BookingInput
 from services.core.errors import N_, DomainError, Invalid, NotFound, RuleViolation
+from services.routines.scheduler_settings import settings_from
+from views.booking import desk_slip
 from views.booking.board_cache import board_table
 from views.core.api_common import now
 from views.core.api_input import centre_tz
+from views.core.formatting import error_message, long_date
 from views.core.pages import ctx_for, day_arg, int_arg, local_instant, or_404, page_actor, readable, today
 from views.core.roles import staff_required
 
@@ -44,7 +47,9 @@ def board():
 def _form_values() -> dict:
     values = request.values
     return {"resident_id": int_arg("resident_id"), "resource_id": int_arg("resource_id"),
-            "date": values.get("date") or today().isoformat(), "start": values.get("start", ""),
+            # A slot button and the time field both send `start`: the first one filled in wins.
+            "date": values.get("date") or today().isoformat(),
+            "start": next((v for v in values.getlist("start") if v), ""),
             "minutes": int_arg("minutes"), "party_size": int_arg("party_size") or 1,
             "channel": values.get("channel") if values.get("channel") in ("desk", "phone") else "desk",
             "repeat": int_arg("repeat") or 0, "skip": values.get("skip") == "1",
@@ -57,10 +62,15 @@ def _render_form(form: dict, error: DomainError | None = None, status: int = 200
     spaces = list(db.session.scalars(dayboard.spaces_query()))
     space = next((s for s in spaces if s.id == form["resource_id"]), None)
     alternatives = error.details.get("alternatives", []) if error else []
+    ctx = ctx_for(page_actor())
+    closed_to = desk_slip.not_for(spaces, resident, ctx) if resident else {}
+    slots = availability.day_slots(db.session, space, day_arg(), ctx, resident) \
+        if space and resident and space.id not in closed_to else []
     return render_template("desk/book.html", form=form, resident=resident, found=found, spaces=spaces, space=space,
                            durations=DURATIONS, repeats=REPEATS, error=error and readable(error),
                            error_code=error and error.code, alternatives=alternatives,
-                           today_day=today()), status
+                           today_day=today(), slots=slots, closed_to=closed_to,
+                           chosen_day=day_arg()), status
 
 
 @bp.get("/book")
@@ -84,6 +94,7 @@ def _booking_input(form: dict) -> BookingInput:
                         form["party_size"], form["channel"], form["note"] or None)
 
 
+
 @bp.post("/book")
 @staff_required
 def book_post():
@@ -98,18 +109,22 @@ def book_post():
             made = use_cases.book(db.session, actor, wanted, now(), centre_tz())
     except DomainError as err:
         return _render_form(form, err, 409 if isinstance(err, RuleViolation) else err.status)
-    name = booking.find_resident(db.session, wanted.resident_id).name
-    flash(ngettext("已为 %(name)s 预约 %(num)d 次", "已为 %(name)s 预约 %(num)d 次", len(made.bookings), name=name), "ok")
-    if made.skipped:
-        flash(ngettext("有 %(num)d 个日期无法预约，已跳过", "有 %(num)d 个日期无法预约，已跳过", len(made.skipped)), "error")
-    return redirect(url_for("desk.board", date=wanted.start.astimezone(centre_tz()).date().isoformat()))
+    flash(desk_slip.booked_sentence(made.bookings), "ok")
+    for each in made.skipped:  # a series lists the dates it could not book, and why
+        flash(_("%(day)s 没有约上：%(why)s", day=long_date(each["start"]), why=error_message(each["message"], each.get("params"))),
+              "error")
+    return redirect(url_for("desk_slip.slip", booking_id=made.bookings[0].id))
 
 
 @bp.get("/bookings/<int:booking_id>")
 @staff_required
 def booking_detail(booking_id: int):
-    target = use_cases.read_booking(db.session, page_actor(), booking_id, now())
-    return render_template("desk/booking.html", booking=target, reasons=CANCEL_REASONS)
+    moment = now()
+    target = use_cases.read_booking(db.session, page_actor(), booking_id, moment)
+    return render_template("desk/booking.html", booking=target, reasons=CANCEL_REASONS,
+                           can_check_in=booking.may_check_in(target, moment),
+                           can_no_show=booking.may_mark_no_show(target, moment),
+                           check_in_opens=booking.check_in_opens(target), ended=target.ends_at <= moment)
 
 
 def _lifecycle(booking_id: int, change, done_message: str):
@@ -148,9 +163,11 @@ def cancel(booking_id: int):
         return redirect(url_for("desk.booking_detail", booking_id=booking_id))
     full = f"{reason}：{detail}" if detail else reason
     following = request.form.get("following") == "1"
+    told = settings_from(current_app.config)  # the resident (or guardian) is told, with the reason
     return _lifecycle(booking_id,
-                      lambda actor: use_cases.cancel(db.session, actor, booking_id, now(), full, following),
-                      _("已取消预约"))
+                      lambda actor: use_cases.cancel(db.session, actor, booking_id, now(), full, following,
+                                                     notify=told),
+                      _("已取消预约，已通知居民"))
 
 
 @bp.get("/roster")

@@ -9,6 +9,7 @@ from models import Closure, Resource, db
 from services.booking import closures as closures_service
 from services.booking import dayboard, use_cases
 from services.core.errors import Invalid, NotFound
+from views.booking import closure_pages
 from views.core.api_common import now
 from views.core.pages import ctx_for, day_arg, int_arg, local_instant, page_actor, today
 from views.core.roles import operator_required
@@ -57,15 +58,21 @@ def closures_post():
     day = day_arg()
     start, end = local_instant(day, request.values.get("start", "")), local_instant(day, request.values.get("end", ""))
     error = _("该时段已过") if start < end < now() else None
+    hit = closure_pages.needs_confirming(space, start, end) if error is None and start < end else None
+    if hit is not None:  # how many it hits, before saving; an operator is not shown who
+        return closure_pages.preview("operator/closures.html", page_actor(), hit, spaces=spaces,
+                                     closures=_upcoming(spaces), error=None, form=request.form, today=today())
+    cancelled = []
     if error is None:
         try:
-            closures_service.create_closure(db.session, page_actor(), space.id, start, end, request.values.get("reason"))
+            _closure, cancelled = closure_pages.save(page_actor(), space, start, end, request.values.get("reason"))
         except Invalid as err:
             error = {"end": _("结束时间必须晚于开始时间"), "reason": _("请填写原因，如：员工培训")}[err.details["field"]]
     if error:
         return render_template("operator/closures.html", spaces=spaces, closures=_upcoming(spaces), error=error,
                                form=request.form, today=today()), 422
-    flash(_("已占用该时段，居民无法预约"), "ok")
+    flash(_("已占用该时段，居民无法预约") + (_("，已取消 %(n)d 个预约并通知居民", n=len(cancelled)) if cancelled else ""),
+          "ok")
     return redirect(url_for("operator.closures"))
 
 

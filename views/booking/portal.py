@@ -1,7 +1,7 @@
 """Residents: book a space for themselves or someone they look after, see and cancel their bookings."""
 from datetime import timedelta
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -10,14 +10,16 @@ from services.booking import availability, rules, use_cases
 from services.booking.use_cases import BookingInput
 from services.core import access
 from services.core.errors import DomainError, NotFound
+from services.routines.scheduler_settings import settings_from
 from views.core.api_common import now
 from views.core.api_input import centre_tz
-from views.core.formatting import long_datetime, space_name
+from views.core.formatting import clock, long_datetime, space_name
 from views.core.pages import ctx_for, day_arg, instant_arg, int_arg, or_404, page_actor, readable, today
 from views.core.roles import resident_required
 
 bp = Blueprint("portal", __name__, url_prefix="/my")
 PAST_SHOWN = 10
+DAYS_SHOWN = 7  # a week of day buttons first, so the times are on the first screen of a phone
 
 
 def _people(actor) -> list[Resident]:
@@ -74,13 +76,15 @@ def slots(resource_id: int):
     ctx = ctx_for(actor)
     window = rules.window_days(space, person, ctx)
     days = [today() + timedelta(days=n) for n in range(window + 1)]
-    day = day_arg()
-    if day not in days:
-        day = days[0]
-    earliest = now() + timedelta(minutes=space.min_notice_minutes)
-    found = [s for s in availability.day_slots(db.session, space, day, ctx) if s.status != "past"]
+    day = day_arg() if request.args.get("date") else None
+    if day not in days:  # no day asked for: open on the first day with something this person can book
+        day = availability.first_day_with_free(db.session, space, days, ctx, person) or days[0]
+    every = availability.day_slots(db.session, space, day, ctx, person)
+    found = [s for s in every if s.status != "past"]
+    all_days = bool(request.args.get("more")) or days.index(day) >= DAYS_SHOWN
     return render_template("portal/slots.html", person=person, space=space, days=days, day=day, slots=found,
-                           earliest=earliest)
+                           today=today(), over_today=bool(every) and not found, all_days=all_days,
+                           days_shown=DAYS_SHOWN)
 
 
 @bp.get("/book/<int:resource_id>/confirm")
@@ -116,6 +120,12 @@ def _own_booking(booking_id: int) -> Booking:
     return access.visible_booking(db.session, page_actor(), booking_id)
 
 
+def _booking_words(target: Booking) -> str:
+    """名字 · 空间 · 时间: what a confirmation names, so nobody wonders which booking went."""
+    return f"{target.resident.name} · {space_name(target.resource)} · {long_datetime(target.starts_at)}–" \
+        f"{clock(target.ends_at)}"
+
+
 @bp.get("/bookings/<int:booking_id>/cancel")
 @resident_required
 def cancel(booking_id: int):
@@ -126,11 +136,12 @@ def cancel(booking_id: int):
 @resident_required
 def cancel_post(booking_id: int):
     try:
-        use_cases.cancel(db.session, page_actor(), booking_id, now(), "居民本人取消")
+        target = use_cases.cancel(db.session, page_actor(), booking_id, now(), "居民本人取消",
+                                  notify=settings_from(current_app.config))  # a confirmation, once
     except DomainError as err:
         if isinstance(err, NotFound):
             raise
         flash(readable(err), "error")
         return redirect(url_for("portal.index"))
-    flash(_("已取消预约"), "ok")
+    flash(_("已取消预约：%(what)s", what=_booking_words(target)), "ok")
     return redirect(url_for("portal.index"))

@@ -68,6 +68,8 @@ LABELS = {
     "desk": _l("到访"), "phone": _l("电话"), "online": _l("网上"), "api": _l("系统"),
     "admin": _l("管理员"), "staff": _l("前台"), "operator": _l("运营机构"), "resident": _l("居民"),
     "free": _l("可预约"), "full": _l("已满"), "closed": _l("闭馆"), "past": _l("已过"),
+    "too_soon": _l("来不及预约"), "too_far": _l("还未开放预约"), "not_eligible": _l("不对此人开放"),
+    "quota": _l("本周次数已满"), "buffer": _l("缓冲时间"),
     "read": _l("查看"), "change": _l("修改"), "create": _l("新建"), "booking": _l("预约记录"),
     "enrolled": _l("已报名"), "waitlisted": _l("候补中"), "offered": _l("有空位待确认"), "declined": _l("已放弃"),
     "expired": _l("已过期"), "scheduled": _l("按计划"),

@@ -9,7 +9,7 @@ from models import Resident, Resource, WaitlistEntry, db
 from services.booking import booking
 from services.booking.use_cases import BookingInput
 from services.core.errors import DomainError, NotFound
-from services.routines import waitlist_use_cases
+from services.routines import waitlist, waitlist_use_cases
 from services.routines.scheduler_settings import settings_from
 from views.core.api_common import now
 from views.core.api_input import centre_tz
@@ -30,7 +30,8 @@ def index():
     entries.sort(key=lambda e: SHOWN.index(e.status) if e.status in SHOWN else len(SHOWN))
     spaces = {r.id: r for r in db.session.scalars(select(Resource))}
     people = {p.id: p for p in db.session.scalars(select(Resident).where(Resident.id.in_(actor.resident_ids)))}
-    return render_template("waitlist/index.html", entries=entries, spaces=spaces, people=people, now=now())
+    return render_template("waitlist/index.html", entries=entries, spaces=spaces, people=people, now=now(),
+                           places=waitlist.places_in_line(db.session, entries))
 
 
 @bp.post("")
