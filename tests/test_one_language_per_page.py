@@ -45,7 +45,7 @@ ACCOUNTS = {"admin": "admin", "staff": "desk", "operator": "counsellor", "reside
 EVERYONE = ["/", "/calendar", "/calendar/spaces/{space}", "/calendar/spaces/{space}?view=month", "/feeds",
             "/account/password", "/desk/bookings/999999"]
 STAFF_PAGES = ["/desk", "/desk?date={tomorrow}", "/desk/book", "/desk/book?resident_id={elder}&resource_id={space}",
-               "/desk/bookings/{booking}", "/desk/roster?resource_id={space}&date={tomorrow}", "/desk/residents",
+               "/desk/bookings/{booking}", "/desk/bookings/{booking}/slip", "/desk/roster?resource_id={space}&date={tomorrow}", "/desk/residents",
                "/desk/residents?q=王", "/desk/residents/new", "/desk/residents/{elder}", "/desk/outreach",
                "/calendar/residents/{elder}", "/calendar/residents/{elder}?view=month",
                "/circle/", "/circle/gaps", "/circle/outreach", "/circle/trend", "/programme",

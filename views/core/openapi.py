@@ -34,6 +34,14 @@ BUILDING = obj({"id": INT, "name": STR, "lat": NUM, "lon": NUM})
 CIRCLE = obj({"date": STR, "coverage": {"type": "object"}, "gaps": array({"type": "object"})})
 AVAILABILITY = obj({"slots": array(obj({"start": STR, "end": STR, "remaining": INT}))})
 CLOSURE = obj({"id": INT, "cancelled": array(INT)})
+SESSION = obj({"id": INT, "resource_id": INT, "start": STR, "end": STR, "seats": INT, "status": STR},
+              {"enrolled": INT, "remaining": INT})
+ACTIVITY = obj({"id": INT, "title": STR, "kind": STR, "seats": INT, "mode": {"enum": ["session", "course"]},
+                "sessions": array(SESSION)})
+ENROLMENT = obj({"id": INT, "status": STR}, {"session_ids": array(INT)})
+PROBLEM = obj({"id": INT, "title": STR, "status": STR})
+CHECKUP = obj({"period": {"type": "object"}, "population": {"type": "object"}, "facilities": array({"type": "object"}),
+               "use": array({"type": "object"}), "problems": array({"type": "object"})})
 
 
 def body(schema: dict, required: bool = True) -> dict:
@@ -107,6 +115,42 @@ PATHS = {
         "get": op("Service points", 200, array(POINT)),
         "post": op("Add a service point", 201, POINT, request=body(obj(
             {"name": STR, "service_types": array(STR), "lat": NUM, "lon": NUM}, {"opens_on": DAY})))},
+    "/activities": {
+        "get": op("The programme", 200, array(ACTIVITY), query("from", "to", "group", "kind")),
+        "post": op("Place an activity and its sessions", 201, ACTIVITY, request=body(obj(
+            {"title": STR, "kind": STR, "seats": INT, "mode": {"enum": ["session", "course"]}, "resource_id": INT,
+             "start": TIME, "end": TIME},
+            {"title_en": STR, "description": STR, "operator": STR, "groups": array(STR), "min_age": INT,
+             "max_age": INT, "registration_opens_at": TIME, "registration_closes_at": TIME, "rrule": STR,
+             "skip_conflicts": BOOL})))},
+    "/activities/{activity_id}/sessions/{session_id}/cancel": {"post": op(
+        "Cancel a session; enrolees are told", 200, SESSION, path_id("activity_id") + path_id("session_id"),
+        body(obj({"reason": STR})))},
+    "/activities/{activity_id}/sessions/{session_id}/move": {"post": op(
+        "Move a session; enrolees are told", 200, SESSION, path_id("activity_id") + path_id("session_id"),
+        body(obj({"start": TIME, "end": TIME}, {"resource_id": INT})))},
+    "/enrolments": {
+        "get": op("Enrolments the caller may see", 200, array(ENROLMENT),
+                  query("resident_id", "session_id", "activity_id", schema=INT)),
+        "post": op("Enrol in a session or a course", 201, ENROLMENT, request=body(obj(
+            {"resident_id": INT}, {"session_id": INT, "activity_id": INT, "waitlist": BOOL})))},
+    "/enrolments/{enrolment_id}/cancel": {"post": op("Leave", 200, ENROLMENT, path_id("enrolment_id"))},
+    "/enrolments/{enrolment_id}/accept": {"post": op("Take an offered seat", 200, ENROLMENT,
+                                                     path_id("enrolment_id"))},
+    "/enrolments/{enrolment_id}/decline": {"post": op("Decline an offer", 200, ENROLMENT, path_id("enrolment_id"))},
+    "/sessions/{session_id}/attendance": {"post": op("Take attendance", 200, {"type": "object"},
+                                                     path_id("session_id"),
+                                                     body(obj({"resident_id": INT, "present": BOOL})))},
+    "/checkup": {"get": op("The community check-up for a period (staff)", 200, CHECKUP,
+                           query("from", "to", schema=DAY))},
+    "/problems": {
+        "get": op("The problem ledger (staff)", 200, array(PROBLEM)),
+        "post": op("Log a problem", 201, PROBLEM, request=body(obj(
+            {"title": STR, "severity": {"enum": [0, 1, 4, 7, 10]}},
+            {"indicator": STR, "location": STR, "responsible": STR, "due_on": DAY})))},
+    "/problems/{problem_id}": {"patch": op("Move a problem along", 200, PROBLEM, path_id("problem_id"), body(obj(
+        {}, {"status": {"enum": ["open", "in_progress", "done", "verified"]}, "note": STR, "responsible": STR,
+             "due_on": DAY})))},
     "/service-circle": {"get": op("The 15-minute circle on a day", 200, CIRCLE, query("date", schema=DAY))},
 }
 
