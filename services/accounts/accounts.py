@@ -81,12 +81,13 @@ def revoke_token(session: Session, token: str, now: datetime) -> bool:
 
 
 def revoke_token_by_id(session: Session, token_id: int, now: datetime) -> ApiToken:
-    row = session.get(ApiToken, token_id)
-    if row is None:
-        raise errors.NotFound(field="token_id")
-    if row.revoked_at is None:
-        row.revoked_at = now
-    return row
+    with write_transaction(session):
+        row = session.get(ApiToken, token_id)
+        if row is None:
+            raise errors.NotFound(field="token_id")
+        if row.revoked_at is None:
+            row.revoked_at = now
+        return row
 
 
 def revoke_user_tokens(session: Session, user_id: int, now: datetime) -> int:

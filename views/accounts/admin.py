@@ -103,7 +103,6 @@ def revoke_token(token_id: int):
         accounts.revoke_token_by_id(db.session, token_id, now())
     except DomainError:
         abort(404)
-    db.session.commit()
     flash(_("该令牌已作废"), "ok")
     return redirect(url_for("admin.tokens"))
 
