@@ -11,6 +11,7 @@ from services.feeds import changes as feed_changes
 from views import register_error_handlers, register_extensions
 from views.accounts import admin, auth
 from views.activities import api_activities, api_enrolments, pages, programme_pages
+from views.api import openapi
 from views.booking import (
     admin_spaces,
     api_bookings,
@@ -24,7 +25,7 @@ from views.booking import (
 )
 from views.checkup import api_checkup, checkup_pages, problem_pages, standards_pages
 from views.circle import api_circle, circle_pages
-from views.core import health, home, openapi
+from views.core import health, home
 from views.feeds import feed_pages, feeds
 from views.routines import api_outbox, api_waitlist, outreach_pages, waitlist_pages
 

@@ -9,7 +9,7 @@ from schemathesis.checks import content_type_conformance, not_a_server_error, re
 
 from models import db
 from tests.api_setup import build
-from views.core.openapi import document
+from views.api.openapi import document
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from services.core import audit
 from services.core.centre import change_settings, current_centre
 from services.core.errors import DomainError, Invalid, InvalidState
 from services.core.numbers import is_whole_number
-from views.core.api_common import now
+from views.api.output import now
 from views.core.pages import page_actor, readable, today
 from views.core.roles import admin_required
 

@@ -12,7 +12,7 @@ from services.accounts import accounts, activation, signin
 from services.accounts.login_limits import TooManyAttempts
 from services.core.errors import DomainError, Invalid
 from services.core.numbers import is_whole_number
-from views.core.api_common import now
+from views.api.output import now
 from views.core.csrf import mark_token_authenticated, rotate_csrf_token
 from views.core.extensions import login_manager
 

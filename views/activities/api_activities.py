@@ -8,8 +8,8 @@ from services.core.clock import parse_instant
 from services.core.errors import Invalid
 from services.routines.scheduler_settings import settings_from
 from views.activities.api_json import activity_json, attendance_json, session_json
-from views.core.api_common import current_actor, iso, now, rule_context
-from views.core.api_input import bool_field, centre_tz, instant_field, int_field, json_body, text_field
+from views.api.fields import bool_field, centre_tz, instant_field, int_field, json_body, text_field
+from views.api.output import current_actor, iso, now, rule_context
 
 bp = Blueprint("api_activities", __name__, url_prefix="/api/v1")
 MAX_SEATS = 500

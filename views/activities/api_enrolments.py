@@ -7,8 +7,8 @@ from services.activities.enrolment import EnrolInput
 from services.core import audit
 from services.routines.scheduler_settings import settings_from
 from views.activities.api_json import enrolment_json
-from views.core.api_common import current_actor, now
-from views.core.api_input import bool_field, int_field, json_body, query_int
+from views.api.fields import bool_field, int_field, json_body, query_int
+from views.api.output import current_actor, now
 
 bp = Blueprint("api_enrolments", __name__, url_prefix="/api/v1")
 

@@ -1,7 +1,7 @@
 """The JSON shapes of the programme (CONTRACT.md, Activities)."""
 from models import Activity, ActivitySession, Attendance, Enrolment
 from services.activities import listing, seats
-from views.core.api_common import iso
+from views.api.output import iso
 
 
 def session_json(row: ActivitySession, counts: dict) -> dict:

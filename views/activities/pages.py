@@ -11,8 +11,8 @@ from services.activities.enrolment import EnrolInput
 from services.core.clock import local_day_bounds
 from services.core.errors import DomainError
 from services.routines.scheduler_settings import settings_from
-from views.core.api_common import now
-from views.core.api_input import centre_tz
+from views.api.fields import centre_tz
+from views.api.output import now
 from views.core.pages import int_arg, page_actor, readable, today
 from views.core.roles import resident_required
 

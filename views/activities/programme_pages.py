@@ -11,7 +11,7 @@ from services.activities.enrolment import EnrolInput
 from services.core import audit
 from services.core.errors import DomainError, Forbidden
 from services.routines.scheduler_settings import settings_from
-from views.core.api_common import now
+from views.api.output import now
 from views.core.pages import int_arg, or_404, page_actor, readable
 from views.core.roles import roles_required, staff_required
 

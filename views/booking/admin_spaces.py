@@ -11,8 +11,8 @@ from services.booking import space_settings
 from services.booking.space_settings import BOUNDS, TEXTS, SpaceSettings
 from services.core.errors import N_, Invalid
 from services.core.numbers import is_whole_number
+from views.api.output import now
 from views.booking import closure_pages
-from views.core.api_common import now
 from views.core.pages import day_arg, int_arg, local_instant, or_404, page_actor, readable, today
 from views.core.roles import admin_required
 

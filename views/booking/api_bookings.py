@@ -8,8 +8,7 @@ from services.core import access
 from services.core.clock import parse_instant
 from services.core.errors import N_, Invalid
 from services.routines.scheduler_settings import settings_from
-from views.core.api_common import booking_json, current_actor, iso, now
-from views.core.api_input import (
+from views.api.fields import (
     bool_field,
     centre_tz,
     instant_field,
@@ -19,6 +18,7 @@ from views.core.api_input import (
     reject_unencodable,
     text_field,
 )
+from views.api.output import booking_json, current_actor, iso, now
 from views.core.formatting import error_message
 
 bp = Blueprint("api_bookings", __name__, url_prefix="/api/v1")

@@ -9,9 +9,9 @@ from services.booking import availability, closures
 from services.core import access
 from services.core.clock import parse_day
 from services.core.errors import N_, Invalid, NotFound
+from views.api.fields import bool_field, centre_tz, day_field, instant_field, int_field, json_body, text_field
+from views.api.output import current_actor, iso, now, resident_json, resource_json, rule_context
 from views.booking import closure_pages
-from views.core.api_common import current_actor, iso, now, resident_json, resource_json, rule_context
-from views.core.api_input import bool_field, centre_tz, day_field, instant_field, int_field, json_body, text_field
 
 bp = Blueprint("api_people", __name__, url_prefix="/api/v1")
 

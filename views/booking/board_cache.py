@@ -13,8 +13,8 @@ from markupsafe import Markup
 
 from models import db
 from services.booking import dayboard
-from views.core.api_common import now
-from views.core.api_input import centre_tz
+from views.api.fields import centre_tz
+from views.api.output import now
 from views.core.i18n import current_lang
 
 MAX_ENTRIES = 64

@@ -8,8 +8,8 @@ from models import Resource, db
 from services.booking import closure_effects, closures
 from services.core.access import Actor
 from services.routines.scheduler_settings import settings_from
-from views.core.api_common import now
-from views.core.api_input import centre_tz
+from views.api.fields import centre_tz
+from views.api.output import now
 
 # The form fields a closure is made of, carried from the preview to the confirming POST.
 FIELDS = ("resource_id", "date", "start_date", "end_date", "start", "end", "reason")

@@ -11,10 +11,10 @@ from services.booking import availability, booking, dayboard, use_cases
 from services.booking.use_cases import BookingInput
 from services.core.errors import N_, DomainError, Invalid, NotFound, RuleViolation
 from services.routines.scheduler_settings import settings_from
+from views.api.fields import centre_tz
+from views.api.output import now
 from views.booking import desk_slip
 from views.booking.board_cache import board_table
-from views.core.api_common import now
-from views.core.api_input import centre_tz
 from views.core.formatting import error_message, long_date
 from views.core.pages import ctx_for, day_arg, int_arg, local_instant, or_404, page_actor, readable, today
 from views.core.roles import staff_required

@@ -9,7 +9,7 @@ from models import Building, Resident, db
 from services.accounts import activation, residents
 from services.core.errors import N_, DomainError, Invalid
 from services.core.numbers import optional_whole_number
-from views.core.api_common import now
+from views.api.output import now
 from views.core.pages import or_404, page_actor, readable, today
 from views.core.roles import staff_required
 

@@ -8,7 +8,7 @@ from models import Booking, db
 from services.booking import rules, use_cases
 from services.core import errors
 from services.core.centre import current_centre
-from views.core.api_common import now
+from views.api.output import now
 from views.core.formatting import WEEKDAYS_EN, WEEKDAYS_ZH, clock, label, local, space_name
 from views.core.i18n import current_lang
 from views.core.pages import page_actor

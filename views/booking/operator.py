@@ -9,8 +9,8 @@ from models import Closure, Resource, db
 from services.booking import closures as closures_service
 from services.booking import dayboard, use_cases
 from services.core.errors import Invalid, NotFound
+from views.api.output import now
 from views.booking import closure_pages
-from views.core.api_common import now
 from views.core.pages import ctx_for, day_arg, int_arg, local_instant, page_actor, today
 from views.core.roles import operator_required
 

@@ -11,8 +11,8 @@ from services.booking.use_cases import BookingInput
 from services.core import access
 from services.core.errors import DomainError, NotFound
 from services.routines.scheduler_settings import settings_from
-from views.core.api_common import now
-from views.core.api_input import centre_tz
+from views.api.fields import centre_tz
+from views.api.output import now
 from views.core.formatting import clock, long_datetime, space_name
 from views.core.pages import ctx_for, day_arg, instant_arg, int_arg, or_404, page_actor, readable, today
 from views.core.roles import resident_required

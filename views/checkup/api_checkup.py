@@ -13,10 +13,10 @@ from services.checkup.period import period
 from services.core import access
 from services.core.clock import parse_day
 from services.core.errors import Invalid
+from views.api.fields import centre_tz, day_field, int_field, json_body, text_field
+from views.api.output import current_actor, now
 from views.checkup.problem_json import problem_json, usernames
 from views.checkup.report_tables import IN_LEDGER
-from views.core.api_common import current_actor, now
-from views.core.api_input import centre_tz, day_field, int_field, json_body, text_field
 
 bp = Blueprint("api_checkup", __name__, url_prefix="/api/v1")
 CONTRACT_KEYS = ("period", "population", "facilities", "reach", "use", "groups", "outreach", "problems", "suppressed")

@@ -12,10 +12,10 @@ from models import db
 from services.checkup import drilldown, report
 from services.checkup.pdf import pdf_bytes
 from services.checkup.workbook import workbook
+from views.api.output import now
 from views.checkup.api_checkup import outreach_options, period_args
 from views.checkup.report_tables import tables
 from views.checkup.report_view import build_report, render_report
-from views.core.api_common import now
 from views.core.pages import int_arg, page_actor
 from views.core.roles import staff_required
 

@@ -2,7 +2,7 @@
 from sqlalchemy import select
 
 from models import Problem, User, db
-from views.core.api_common import iso
+from views.api.output import iso
 
 
 def usernames(ids: set[int]) -> dict[int, str]:

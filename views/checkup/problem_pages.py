@@ -6,8 +6,8 @@ from models import PROBLEM_STATUSES, RESPONSIBLE_UNITS, SEVERITIES, Problem, db
 from services.checkup import problems
 from services.core.clock import parse_day
 from services.core.errors import DomainError
+from views.api.output import now
 from views.checkup.problem_json import usernames
-from views.core.api_common import now
 from views.core.pages import int_arg, page_actor, readable
 from views.core.roles import resident_required, staff_required
 

@@ -6,10 +6,10 @@ from markupsafe import Markup
 from models import db
 from services.checkup import charts, report
 from services.checkup.period import Period
+from views.api.output import now
 from views.checkup.api_checkup import outreach_options, period_args
 from views.checkup.labels import checkup_label, weekday_names
 from views.checkup.report_tables import _name, tables
-from views.core.api_common import now
 from views.core.pages import page_actor
 
 

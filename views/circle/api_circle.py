@@ -15,8 +15,8 @@ from services.circle.geo import CRS_NAMES
 from services.core import access
 from services.core.clock import parse_day
 from services.core.errors import N_, Invalid
-from views.core.api_common import current_actor, now
-from views.core.api_input import centre_tz, day_field, int_field, json_body, text_field
+from views.api.fields import centre_tz, day_field, int_field, json_body, text_field
+from views.api.output import current_actor, now
 
 bp = Blueprint("api_circle", __name__, url_prefix="/api/v1")
 

@@ -12,9 +12,9 @@ from services.circle import circle_store, circle_usage, circle_use_cases
 from services.circle.circle import REPORT_GROUPS
 from services.core.clock import parse_day
 from services.core.spreadsheet import csv_text
+from views.api.fields import centre_tz
+from views.api.output import now
 from views.circle.circle_map import map_figure
-from views.core.api_common import now
-from views.core.api_input import centre_tz
 from views.core.pages import page_actor
 from views.core.roles import staff_required
 

@@ -9,8 +9,8 @@ from models import db
 from services.core.access import Actor, actor_for
 from services.core.errors import DomainError, NotFound
 from services.core.numbers import is_whole_number
-from views.core.api_common import now, rule_context
-from views.core.api_input import centre_tz
+from views.api.fields import centre_tz
+from views.api.output import now, rule_context
 from views.core.formatting import error_message
 
 MAX_DAYS_AWAY = 400

@@ -6,8 +6,8 @@ from flask_babel import gettext as _
 
 from models import CalendarFeed, db
 from services.feeds import feed_build, feeds
-from views.core.api_common import current_actor, iso, now
-from views.core.api_input import centre_tz, int_field, json_body, text_field
+from views.api.fields import centre_tz, int_field, json_body, text_field
+from views.api.output import current_actor, iso, now
 from views.feeds import feed_http
 
 bp = Blueprint("feeds", __name__)

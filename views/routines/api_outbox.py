@@ -5,8 +5,8 @@ from sqlalchemy import select
 from models import MESSAGE_STATUSES, DeliveryAttempt, OutboxMessage, db
 from services.core.access import require_staff
 from services.core.errors import N_, Forbidden, Invalid
-from views.core.api_common import current_actor, iso
-from views.core.api_input import query_int
+from views.api.fields import query_int
+from views.api.output import current_actor, iso
 
 bp = Blueprint("api_outbox", __name__, url_prefix="/api/v1")
 LIST_LIMIT = 1000

@@ -6,8 +6,8 @@ from models import WaitlistEntry, db
 from services.booking.use_cases import BookingInput
 from services.routines import waitlist_use_cases
 from services.routines.scheduler_settings import settings_from
-from views.core.api_common import booking_json, current_actor, iso, now
-from views.core.api_input import centre_tz, instant_field, int_field, json_body, query_int
+from views.api.fields import centre_tz, instant_field, int_field, json_body, query_int
+from views.api.output import booking_json, current_actor, iso, now
 
 bp = Blueprint("api_waitlist", __name__, url_prefix="/api/v1")
 MAX_PARTY = 500

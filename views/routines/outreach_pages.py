@@ -7,7 +7,7 @@ from models import CONTACT_METHODS, CONTACT_OUTCOMES, Resident, db
 from services.core.errors import DomainError
 from services.routines import no_shows, outreach
 from services.routines.scheduler_settings import settings_from
-from views.core.api_common import now
+from views.api.output import now
 from views.core.pages import int_arg, page_actor, readable
 from views.core.roles import staff_required
 

@@ -11,8 +11,8 @@ from services.booking.use_cases import BookingInput
 from services.core.errors import DomainError, NotFound
 from services.routines import waitlist, waitlist_use_cases
 from services.routines.scheduler_settings import settings_from
-from views.core.api_common import now
-from views.core.api_input import centre_tz
+from views.api.fields import centre_tz
+from views.api.output import now
 from views.core.pages import instant_arg, int_arg, page_actor, readable
 from views.core.roles import resident_required
 

@@ -10,7 +10,7 @@ from services.core import centre
 from services.core.access import Actor, actor_for
 from services.core.clock import to_local_iso
 from services.core.errors import Unauthenticated
-from views.core.api_input import centre_tz
+from views.api.fields import centre_tz
 
 
 def current_actor() -> Actor:
