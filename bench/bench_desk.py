@@ -1,8 +1,8 @@
-"""The desk's day board: 30 spaces on a busy day, throughput under gunicorn as a ratio to a plain Flask
-endpoint served the same way in the same run, and the page's weight with its assets.
+"""The desk's day board, 30 spaces on a busy day: the page's weight with its assets.
+(Its throughput from outside is bench/bench_hot_paths.py's.)
 
     python bench/bench_desk.py
-Targets: day board GET >= 20 % of plain GET; page + CSS + JS < 200 KB.
+Target: page + CSS + JS < 200 KB.
 """
 import re
 import sys
@@ -17,13 +17,12 @@ sys.path.insert(0, str(ROOT))
 import requests  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 
-from bench.load import throughput  # noqa: E402
 from models import Booking, db  # noqa: E402
 from services import accounts  # noqa: E402
 from tests.server import gunicorn  # noqa: E402
-from tests.world import TZ, make_app, resident, space  # noqa: E402  # noqa: E402
+from tests.world import TZ, make_app, resident, space  # noqa: E402
 
-WORKERS, CLIENTS, SECONDS = 2, 8, 6
+WORKERS = 2
 SPACES, RESIDENTS = 30, 300
 DAY_HOURS = [(d, clock_time(8), clock_time(20)) for d in range(7)]
 
@@ -78,15 +77,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'desk.db'}"
         build_centre(url, day)
-        with gunicorn("bench.plain_app:app", WORKERS, ready_path="/plain") as plain:
-            plain_get, _ = throughput(lambda s, n: s.get(f"{plain}/plain"), CLIENTS, SECONDS)
         with gunicorn("app:create_app()", WORKERS, {"DATABASE_URL": url, "SECRET_KEY": "bench-desk-secret"}) as base:
             cookies = signed_in_cookies(base)
             html, assets = page_weight(base, path, cookies)
-            board, bad = throughput(lambda s, n: s.get(base + path, cookies=cookies), CLIENTS, SECONDS)
-    print(f"plain Flask GET {plain_get:7.0f} req/s  (gunicorn {WORKERS} sync workers, {CLIENTS} clients, {SECONDS} s)")
-    print(f"desk day board  {board:7.0f} req/s = {board / plain_get:5.1%} of plain GET (target >= 20 %), "
-          f"{bad} errors; {SPACES} spaces, {SPACES * 12} slots, busy day")
     print(f"page weight: HTML {html / 1024:.1f} KB + CSS/JS {assets / 1024:.1f} KB = {(html + assets) / 1024:.1f} KB "
           "(target < 200 KB)")
 
