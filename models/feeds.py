@@ -43,3 +43,14 @@ class FeedChange(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     counter: Mapped[int] = mapped_column(Integer, default=0)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SettingsChange(db.Model):
+    """One row: a counter bumped in the same transaction as every change of the centre's settings (its spaces,
+    their hours and rules, the centre itself). What a worker derives from them is reused while it is unchanged
+    (services/core/change_counters.py)."""
+
+    __tablename__ = "settings_change"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    counter: Mapped[int] = mapped_column(Integer, default=0)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -3,13 +3,13 @@ import hashlib
 import secrets
 from datetime import datetime
 
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload
 from werkzeug.security import generate_password_hash
 
 from models import ROLES, ApiToken, Resident, User, UserSetting
 from models.base import utcnow
-from services.core import errors
+from services.core import errors, settings_cache
 from services.core.errors import N_
 from services.core.transaction import write_transaction
 
@@ -48,14 +48,17 @@ def create_token(session: Session, user: User, expires_at: datetime | None = Non
 
 def user_for_token(session: Session, token: str, now: datetime | None = None) -> User | None:
     # Looking up a hash of the token by equality leaks nothing useful through timing.
-    return session.scalar(_USER_FOR_TOKEN, {"token_hash": _digest(token), "now": now or utcnow()})
+    digest = _digest(token)
+    found = settings_cache.reused(session, ("token", digest),
+                                  lambda own: own.scalar(select(ApiToken).where(ApiToken.token_hash == digest)))
+    if found is None or found.revoked_at is not None or (found.expires_at and found.expires_at <= (now or utcnow())):
+        return None
+    return user_by_id(session, found.user_id)
 
 
-_USER_FOR_TOKEN = (
-    select(User).join(ApiToken, ApiToken.user_id == User.id)
-    .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked_at.is_(None),
-           or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > bindparam("now")))
-)
+def user_by_id(session: Session, user_id: int) -> User | None:
+    """An account for reading who is asking, without a query while accounts and settings stand still."""
+    return settings_cache.reused(session, ("user", user_id), lambda own: own.get(User, user_id))
 
 
 

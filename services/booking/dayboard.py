@@ -8,14 +8,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from models import ACTIVE_STATUSES, Booking, Building, Closure, OpeningHours, Resident, Resource, WaitlistEntry
+from models import ACTIVE_STATUSES, Booking, Building, Closure, Resident, Resource, WaitlistEntry
 from services.booking import occupancy
 from services.booking.availability import Slot, grid
 from services.booking.rules import DESK_GRACE, Context
+from services.core.change_counters import ROW_ID
 from services.core.clock import local_day_bounds
+from services.core.settings_version import SETTINGS
 
 
 @dataclass(frozen=True)
@@ -125,17 +127,25 @@ def hours_spanned(days: list[SpaceDay], tz) -> list[int]:
 def stamp(session: Session, day: date, tz) -> int:
     """A fingerprint of everything the board shows for `day`: spaces and hours, the day's bookings, closures, holds.
 
-    Every change of a booking bumps its sequence (and updated_at); new or deleted rows change counts and id sums.
+    Spaces, their hours and the centre move the settings counter; every change of a booking bumps its sequence
+    (and updated_at); new or deleted rows change counts and id sums. One statement, so one round trip.
     """
     start, end = local_day_bounds(day, tz)
-    spaces = session.execute(select(Resource).order_by(Resource.id).with_only_columns(*Resource.__table__.c)).all()
-    hours = session.execute(select(*OpeningHours.__table__.c).order_by(OpeningHours.id)).all()
-    bookings = session.execute(select(func.count(), func.max(Booking.updated_at), func.sum(Booking.id),
-                                      func.sum(Booking.sequence))
-                               .where(Booking.starts_at < end, Booking.ends_at > start)).one()
-    closures = session.execute(select(func.count(), func.sum(Closure.id), func.max(Closure.id))
-                               .where(Closure.starts_at < end, Closure.ends_at > start)).one()
-    holds = session.execute(select(func.count(), func.sum(WaitlistEntry.id))
-                            .where(WaitlistEntry.status == "offered", WaitlistEntry.starts_at < end,
-                                   WaitlistEntry.ends_at > start)).one()
-    return hash(repr((spaces, hours, tuple(bookings), tuple(closures), tuple(holds))))  # JSON columns are lists: hash the text
+    bookings = (select(func.count(), func.max(Booking.updated_at), func.sum(Booking.id), func.sum(Booking.sequence))
+                .where(Booking.starts_at < end, Booking.ends_at > start))
+    closures = (select(func.count(), func.sum(Closure.id), func.max(Closure.id))
+                .where(Closure.starts_at < end, Closure.ends_at > start))
+    holds = (select(func.count(), func.sum(WaitlistEntry.id))
+             .where(WaitlistEntry.status == "offered", WaitlistEntry.starts_at < end, WaitlistEntry.ends_at > start))
+    settings = select(SETTINGS.table.c.counter, SETTINGS.table.c.changed_at).where(SETTINGS.table.c.id == ROW_ID)
+    row = session.execute(select(*(_columns(q) for q in (bookings, closures, holds, settings)))).one()
+    return hash(tuple(row))
+
+
+def _columns(aggregate):
+    """An aggregate query's columns as one text: a single scalar subquery each, portable across databases."""
+    text = None
+    for column in aggregate.selected_columns:
+        part = func.coalesce(cast(column, String), "")
+        text = part if text is None else text + "|" + part
+    return aggregate.with_only_columns(text).scalar_subquery()

@@ -7,10 +7,10 @@ before they begin).
 from dataclasses import dataclass, field
 from datetime import time
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from models import GROUPS, SPACE_DEFAULTS, OpeningHours, Resource
-from services.core import errors
+from services.core import errors, settings_cache
 from services.core.access import Actor
 from services.core.errors import N_
 from services.core.transaction import write_transaction
@@ -105,3 +105,9 @@ def save_space(session: Session, actor: Actor, resource_id: int | None, settings
         _apply(space, settings)
         session.add(space)
     return space
+
+
+def space_with_hours(session: Session, resource_id: int) -> Resource | None:
+    """A space and its opening hours for reading, without a query while the settings stand still."""
+    return settings_cache.reused(session, ("space", resource_id),
+                                 lambda own: own.get(Resource, resource_id, options=[selectinload(Resource.hours)]))

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from models import Centre
 from services.booking.rules import Context
-from services.core import errors
+from services.core import errors, settings_cache
 from services.core.access import Actor
 from services.core.errors import N_
 from services.core.transaction import write_transaction
@@ -15,8 +15,12 @@ from services.core.transaction import write_transaction
 STAFF_WINDOW_DAYS = (1, 365)
 
 
+def _first_centre(session: Session) -> Centre | None:
+    return session.scalar(select(Centre).order_by(Centre.id).limit(1))
+
+
 def current_centre(session: Session) -> Centre:
-    centre = session.scalar(select(Centre).order_by(Centre.id).limit(1))
+    centre = settings_cache.reused(session, "centre", _first_centre)
     if centre is None:
         centre = Centre(name="邻里中心", name_en="Neighbourhood Centre", close_on_public_holidays=True,
                         staff_window_days=90)

@@ -27,7 +27,7 @@ def _load_user(cookie_id: str) -> User | None:
     user_id, _sep, version = cookie_id.partition(":")
     if not is_whole_number(user_id) or not is_whole_number(version):
         return None
-    user = db.session.get(User, int(user_id))
+    user = accounts.user_by_id(db.session, int(user_id))
     return user if user and user.session_version == int(version) else None
 
 

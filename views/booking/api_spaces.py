@@ -1,11 +1,11 @@
 """API: spaces, their availability, residents and closures."""
 from flask import Blueprint, jsonify, request
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import lazyload
 
 from models import Resource, db
 from services.accounts import residents
-from services.booking import availability, closures
+from services.booking import availability, closures, space_settings
 from services.core import access
 from services.core.clock import parse_day
 from services.core.errors import N_, Invalid, NotFound
@@ -19,7 +19,8 @@ bp = Blueprint("api_people", __name__, url_prefix="/api/v1")
 @bp.get("/resources")
 def list_resources():
     current_actor()
-    stmt = select(Resource).where(Resource.active.is_(True)).order_by(Resource.id)
+    # The list shows no opening hours: skip loading the ~200 rows the spaces' hours relationship would bring.
+    stmt = select(Resource).options(lazyload(Resource.hours)).where(Resource.active.is_(True)).order_by(Resource.id)
     if request.args.get("kind"):
         stmt = stmt.where(Resource.kind == request.args["kind"])
     spaces = list(db.session.scalars(stmt))
@@ -32,7 +33,7 @@ def list_resources():
 @bp.get("/resources/<int:resource_id>/availability")
 def resource_availability(resource_id: int):
     actor = current_actor()
-    resource = db.session.get(Resource, resource_id, options=[joinedload(Resource.hours)])
+    resource = space_settings.space_with_hours(db.session, resource_id)
     if resource is None or not resource.active:
         raise NotFound(N_("找不到该空间"))
     ctx = rule_context(actor)

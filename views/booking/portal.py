@@ -4,9 +4,10 @@ from datetime import timedelta
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from models import Booking, Resident, Resource, db
-from services.booking import availability, rules, use_cases
+from services.booking import availability, rules, space_settings, use_cases
 from services.booking.use_cases import BookingInput
 from services.core import access
 from services.core.errors import DomainError, NotFound
@@ -47,11 +48,14 @@ def index():
     return render_template("portal/index.html", upcoming=upcoming, past=past, people=_people(actor))
 
 
+def _may_use(person: Resident, space: Resource) -> bool:
+    return not space.groups or bool(set(person.groups_on(today())) & set(space.groups))
+
+
 def _eligible(person: Resident) -> list[Resource]:
-    groups = set(person.groups_on(today()))
-    spaces = db.session.scalars(select(Resource).where(Resource.active.is_(True)).order_by(Resource.floor,
-                                                                                           Resource.id))
-    return [s for s in spaces if not s.groups or groups & set(s.groups)]
+    spaces = db.session.scalars(select(Resource).options(lazyload(Resource.hours)).where(Resource.active.is_(True))
+                                .order_by(Resource.floor, Resource.id))
+    return [s for s in spaces if _may_use(person, s)]
 
 
 @bp.get("/book")
@@ -63,8 +67,9 @@ def choose():
 
 
 def _space_for(person: Resident, resource_id: int) -> Resource:
-    space = next((s for s in _eligible(person) if s.id == resource_id), None)
-    return or_404(space)
+    """The one space asked for, with its hours; 404 unless it is open to this person."""
+    space = space_settings.space_with_hours(db.session, resource_id)
+    return or_404(space if space is not None and space.active and _may_use(person, space) else None)
 
 
 @bp.get("/book/<int:resource_id>")

@@ -1,0 +1,86 @@
+"""Change counters: one row each, bumped in the same transaction as every change to the records it watches.
+
+A session that flushed a change to a watched record (or ran a bulk UPDATE/DELETE on its table) bumps the counter
+as the last statement before its commit, so its row lock is held only for the commit (no deadlock with space
+locks; counters are always bumped in the same order). Anything derived from the watched records, in any worker,
+is current exactly while the counter it was made under is: equal counters mean equal records.
+"""
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import Table, event, insert, update
+from sqlalchemy.orm import Session
+
+ROW_ID = 1
+
+
+@dataclass(frozen=True)
+class ChangeCounter:
+    table: Table
+    watched: tuple[type, ...]
+    flag: str  # the session.info key that marks a pending bump
+    tables: frozenset[str] = field(init=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "tables", frozenset(model.__table__.name for model in self.watched))
+
+    def bump(self, session: Session) -> None:
+        now = datetime.now(UTC)
+        done = session.execute(update(self.table).where(self.table.c.id == ROW_ID)
+                               .values(counter=self.table.c.counter + 1, changed_at=now))
+        if not done.rowcount:  # a schema made by create_all rather than the migration: no row yet
+            session.execute(insert(self.table).values(id=ROW_ID, counter=1, changed_at=now))
+
+    def read(self, session: Session) -> tuple:
+        """The counter with the time of its last bump: a database restored or made anew, whose counter starts
+        again from a lower number, never reads as a moment seen before."""
+        # Plain SQL on the session's connection: read on every request, it skips the ORM's statement handling.
+        found = session.connection().exec_driver_sql(self._read_sql).first()
+        return tuple(found) if found else (0, None)
+
+    @property
+    def _read_sql(self) -> str:
+        return f"SELECT counter, changed_at FROM {self.table.name} WHERE id = {ROW_ID}"
+
+
+_counters: list[ChangeCounter] = []
+
+
+def _after_flush(session: Session, _context) -> None:
+    changed = (*session.new, *session.dirty, *session.deleted)
+    for counter in _counters:
+        if any(isinstance(obj, counter.watched) for obj in changed):
+            session.info[counter.flag] = True
+
+
+def _on_execute(state) -> None:
+    """Bulk UPDATE/DELETE statements (a closure cancelling bookings, a purge) skip the flush."""
+    if state.is_update or state.is_delete:
+        names = {m.local_table.name for m in state.all_mappers}
+        for counter in _counters:
+            if names & counter.tables:
+                state.session.info[counter.flag] = True
+
+
+def _before_commit(session: Session) -> None:
+    session.flush()
+    for counter in _counters:
+        if session.info.pop(counter.flag, False):
+            counter.bump(session)
+
+
+def _forget(session: Session, *_args) -> None:
+    for counter in _counters:
+        session.info.pop(counter.flag, None)
+
+
+def install(counter: ChangeCounter) -> None:
+    """Watch every ORM session (web workers, the scheduler, the CLI) for `counter`; once per process."""
+    if counter in _counters:
+        return
+    if not _counters:
+        event.listen(Session, "after_flush", _after_flush)
+        event.listen(Session, "do_orm_execute", _on_execute)
+        event.listen(Session, "before_commit", _before_commit)
+        event.listen(Session, "after_rollback", _forget)
+    _counters.append(counter)

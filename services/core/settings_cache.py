@@ -1,0 +1,86 @@
+"""Per-process reuse of records that change only when an admin edits them: the centre, a space with its hours,
+an account and its API tokens.
+
+A copy is loaded in a session of its own (always a deferred read, so it never queues behind a write lock) together
+with the settings counter it was loaded under, and kept in this process. A request uses the copy only while the
+counter its own transaction reads is the same; the counter is read once per transaction, and every change of
+these records, in any worker, the scheduler or the CLI, moves it in the same transaction
+(services/core/settings_version.py). A session with a settings change of its own pending never uses a copy.
+"""
+from collections.abc import Callable, Hashable
+from contextlib import contextmanager
+from typing import TypeVar
+from weakref import WeakKeyDictionary
+
+from sqlalchemy import Engine, event
+from sqlalchemy.orm import Session
+
+from services.core.database import is_read_only, mark_read_only
+from services.core.settings_version import SETTINGS
+
+T = TypeVar("T")
+_VERSION = "settings_version_read"
+# One store per engine: a process may hold several apps on different databases (the tests do).
+_stores: WeakKeyDictionary[Engine, dict[Hashable, tuple[tuple, object]]] = WeakKeyDictionary()
+MAX_COPIES = 2000
+
+
+def version(session: Session) -> tuple:
+    """The settings counter as this session's transaction sees it, read once per transaction."""
+    if _VERSION not in session.info:
+        session.info[_VERSION] = SETTINGS.read(session)
+    return session.info[_VERSION]
+
+
+def _changing_settings(session: Session) -> bool:
+    return session.info.get(SETTINGS.flag, False) or any(
+        isinstance(obj, SETTINGS.watched) for obj in (*session.new, *session.dirty, *session.deleted))
+
+
+def reused(session: Session, key: Hashable, load: Callable[[Session], T]) -> T:
+    """`load(session)`'s answer, from this process's copy when the settings have not changed since it was made.
+
+    `load` returns a detachable ORM instance (with what callers read already loaded) or None; the copy comes back
+    merged into `session` without a query, so callers may use and even change it as if they had loaded it.
+    """
+    if _changing_settings(session):
+        return load(session)
+    current = version(session)
+    copies = _stores.setdefault(session.get_bind(), {})
+    made = copies.get(key)
+    if made is None or made[0] != current:
+        made = _load_copy(session, load)
+        if len(copies) >= MAX_COPIES:
+            copies.clear()
+        copies[key] = made
+        if made[0] != current:  # the copy saw another moment than this transaction: load it here
+            return load(session)
+    copy = made[1]
+    return None if copy is None else session.merge(copy, load=False)
+
+
+@contextmanager
+def _deferred():
+    before = is_read_only()
+    mark_read_only(True)
+    try:
+        yield
+    finally:
+        mark_read_only(before)
+
+
+def _load_copy(session: Session, load: Callable[[Session], T]) -> tuple[tuple, T]:
+    with _deferred(), Session(bind=session.get_bind(), expire_on_commit=False) as own:
+        counter = SETTINGS.read(own)
+        value = load(own)
+        own.expunge_all()
+        own.rollback()
+    return counter, value
+
+
+def _forget_version(session: Session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_VERSION, None)
+
+
+event.listen(Session, "after_transaction_end", _forget_version)

@@ -1,0 +1,22 @@
+"""The settings counter: bumped by every change of the centre's spaces, their hours and rules, the centre, and
+accounts with their API tokens.
+
+Workers reuse what they derive from these (the day board's fingerprint, for one) while the counter stands still;
+a change made through any worker, the scheduler or the CLI moves it in the same transaction.
+"""
+from sqlalchemy.orm import Session
+
+from models import ApiToken, Centre, OpeningHours, Resource, SettingsChange, User
+from services.core.change_counters import ChangeCounter
+from services.core.change_counters import install as install_counter
+
+SETTINGS = ChangeCounter(SettingsChange.__table__, (Resource, OpeningHours, Centre, User, ApiToken),
+                           "settings_changed")
+
+
+def install() -> None:
+    install_counter(SETTINGS)
+
+
+def current(session: Session) -> tuple:
+    return SETTINGS.read(session)
