@@ -7,36 +7,21 @@ needed. Raising the limit afterwards (as freeing space would) lets writes throug
 import resource
 import signal
 import sqlite3
-from datetime import datetime, timedelta
-from datetime import time as clock_time
 
 import pytest
-import requests
 
-from models import db
-from services.accounts import accounts
+from tests.fault_world import BusyCentre, book, busy_centre, hall_bookings, ten_oclock
 from tests.server import gunicorn_process, worker_pids
-from tests.world import TZ, make_app, resident, space
 
 ROOM_FOR = 256 * 1024  # bytes the log may take before the "disk" is full
 PEOPLE = 200
 
 
-def prepare(path) -> dict:
-    app = make_app(f"sqlite:///{path}")
-    with app.app_context():
-        s = db.session
-        always = [(d, clock_time(0), clock_time(23, 59)) for d in range(7)]
-        hall = space(s, name="休闲活动区", kind="elderly_care", exclusive=False, capacity=PEOPLE, hours=always,
-                     min_notice_minutes=0)
-        people = [resident(s, name=f"居民{n}") for n in range(PEOPLE)]
-        token = accounts.create_token(s, accounts.create_user(s, "desk", "password-1", "staff"))
-        s.commit()
-        ids = {"hall": hall.id, "people": [p.id for p in people], "token": token}
-        db.engine.dispose()
+def prepare(path) -> BusyCentre:
+    centre = busy_centre(f"sqlite:///{path}", PEOPLE)
     with sqlite3.connect(path) as conn:  # everything into the main file: the log starts empty
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return ids
+    return centre
 
 
 def limit_file_size():
@@ -47,28 +32,16 @@ def limit_file_size():
     resource.setrlimit(resource.RLIMIT_FSIZE, (ROOM_FOR, resource.RLIM_INFINITY))
 
 
-def book(base: str, ids: dict, person: int) -> requests.Response:
-    start = (datetime.now(TZ) + timedelta(days=2)).replace(hour=10, minute=0, second=0, microsecond=0)
-    return requests.post(f"{base}/api/v1/bookings", timeout=30, headers={"Authorization": f"Bearer {ids['token']}"},
-                         json={"resource_id": ids["hall"], "resident_id": person, "start": start.isoformat(),
-                               "end": (start + timedelta(hours=1)).isoformat()})
-
-
-def listed(base: str, ids: dict) -> requests.Response:
-    return requests.get(f"{base}/api/v1/bookings?resource_id={ids['hall']}", timeout=30,
-                        headers={"Authorization": f"Bearer {ids['token']}"})
-
-
 @pytest.mark.slow
 def test_a_full_disk_refuses_writes_clearly_keeps_reads_and_loses_nothing(tmp_path, figures):
     path = tmp_path / "centre.db"
-    ids = prepare(path)
+    centre = prepare(path)
     env = {"DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "disk-test"}
-    made, refused = [], None
+    made, refused, start = [], None, ten_oclock(days_ahead=2)
     with gunicorn_process("app:create_app()", 1, env, ready_path="/healthz", preexec_fn=limit_file_size) as (
             base, master):
-        for person in ids["people"]:
-            answer = book(base, ids, person)
+        for person in centre.people:
+            answer = book(base, centre, person, start)
             if answer.status_code != 201:
                 refused = (person, answer)
                 break
@@ -78,12 +51,12 @@ def test_a_full_disk_refuses_writes_clearly_keeps_reads_and_loses_nothing(tmp_pa
         assert answer.status_code == 503 and answer.headers["Retry-After"] == "60"
         assert answer.json()["error"]["code"] == "unavailable" and answer.json()["error"]["reason"] == "storage"
         assert answer.json()["error"]["message"].startswith("存储空间已满或磁盘出错")
-        assert book(base, ids, person).status_code == 503  # still full: still refused, still clear
-        reads = listed(base, ids)
+        assert book(base, centre, person, start).status_code == 503  # still full: still refused, still clear
+        reads = hall_bookings(base, centre)
         assert reads.status_code == 200 and sorted(b["id"] for b in reads.json()) == made
         for pid in [master.pid, *worker_pids(master.pid)]:  # space freed
             resource.prlimit(pid, resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
-        assert book(base, ids, person).status_code == 201
+        assert book(base, centre, person, start).status_code == 201
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         rows = conn.execute("SELECT id, resident_id FROM booking ORDER BY id").fetchall()
