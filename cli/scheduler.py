@@ -52,8 +52,10 @@ def running_clock(start: datetime | None):
     return lambda: start + timedelta(seconds=time.monotonic() - began)
 
 
-def _run_in_app(app: Flask, job: jobs.Job, clock=utcnow) -> None:
-    """What APScheduler calls: one job as of the clock, in its own app context and session."""
+def _run_in_app(app: Flask, job: jobs.Job, clock=utcnow, guard: scheduler_lock.LockGuard | None = None) -> None:
+    """What APScheduler calls: one job as of the clock, in its own app context and session, if the lock is ours."""
+    if guard is not None and not guard.may_run():
+        return
     with app.app_context():
         try:
             done = jobs.run_job(db.session, job, clock(), settings_from(app.config))
@@ -65,7 +67,7 @@ def _run_in_app(app: Flask, job: jobs.Job, clock=utcnow) -> None:
             db.session.remove()
 
 
-def build_scheduler(app: Flask, clock=utcnow) -> BlockingScheduler:
+def build_scheduler(app: Flask, clock=utcnow, guard: scheduler_lock.LockGuard | None = None) -> BlockingScheduler:
     scheduler = BlockingScheduler(timezone=ZoneInfo(app.config["TIMEZONE"]))
     # SCHEDULER_INTERVALS ({job id: seconds}) and SCHEDULER_STAGGER_SECONDS tune the timetable.
     intervals = dict(app.config.get("SCHEDULER_INTERVALS", {}))
@@ -75,7 +77,7 @@ def build_scheduler(app: Flask, clock=utcnow) -> BlockingScheduler:
         # before the first delivery, as in run-jobs.
         first_run = utcnow() + timedelta(seconds=stagger * order)
         every = float(intervals.get(job.id, job.every.total_seconds()))
-        scheduler.add_job(_run_in_app, "interval", args=(app, job, clock), seconds=every,
+        scheduler.add_job(_run_in_app, "interval", args=(app, job, clock, guard), seconds=every,
                           id=job.id, name=job.description, replace_existing=True, coalesce=True,
                           max_instances=1, misfire_grace_time=MISFIRE_GRACE_SECONDS, next_run_time=first_run)
     return scheduler
@@ -92,14 +94,13 @@ def _take_lock(app: Flask, wait: bool):
     return lock
 
 
-def _stop_on_signals(scheduler: BlockingScheduler) -> None:
-    """SIGTERM (systemd, Procfile runners) and Ctrl-C stop the scheduler cleanly.
+def _stop_on_signals(scheduler: BlockingScheduler, requested: threading.Event) -> None:
+    """SIGTERM (systemd, Procfile runners), Ctrl-C and `requested` being set stop the scheduler cleanly.
 
-    The handler only sets an event; a watcher thread does the shutting down. Raising SystemExit
+    The handler only sets the event; a watcher thread does the shutting down. Raising SystemExit
     from the handler can be swallowed (APScheduler catches BaseException while submitting jobs), and
     calling shutdown() inside the handler can deadlock on a lock the interrupted main thread holds.
     """
-    requested = threading.Event()
 
     def watch():
         requested.wait()
@@ -118,6 +119,17 @@ def _stop_on_signals(scheduler: BlockingScheduler) -> None:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+
+
+def _stop_when_taken_over(stopping: threading.Event):
+    """Another scheduler took the lock while ours was lost (a PostgreSQL restart): this one stops, exit 0.
+
+    Under systemd (Restart=always, --wait) it comes back as the one waiting to take over."""
+    def stop(holder: str) -> None:
+        click.echo(f"定时任务锁已被另一个进程接手（{holder}），本进程停止 / Another scheduler took over the lock "
+                   f"({holder}); stopping", err=True)
+        stopping.set()
+    return stop
 
 
 def _log_to_file(app: Flask, verbose: bool) -> Path:
@@ -151,10 +163,12 @@ def run_scheduler(wait: bool, clock_start: str | None, verbose: bool):
     except DomainError as err:
         raise click.BadParameter(err.message, param_hint="--clock-start") from None
     lock = _take_lock(app, wait)
-    scheduler = build_scheduler(app, running_clock(start))
-    _stop_on_signals(scheduler)
+    stopping = threading.Event()
+    guard = scheduler_lock.LockGuard(lock, _stop_when_taken_over(stopping))
+    scheduler = build_scheduler(app, running_clock(start), guard)
+    _stop_on_signals(scheduler, stopping)
     try:
-        scheduler.start()  # returns once a signal has shut it down; jobs in flight finish first
+        scheduler.start()  # returns once a signal (or a take-over) has shut it down; jobs in flight finish first
     finally:
         lock.release()
         click.echo("定时任务已停止 / Scheduler stopped", err=True)

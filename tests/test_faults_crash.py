@@ -3,7 +3,9 @@
 Real gunicorn, real signals: once 20 answers are back the workers (or the whole server, master too)
 are killed. Afterwards each acknowledged booking exists exactly once, every booking row has the
 audit entry written in its transaction (no partial write), refused requests left nothing, the
-shared space is within its capacity, and on SQLite the file passes PRAGMA integrity_check.
+shared space is within its capacity, and on SQLite the file passes PRAGMA integrity_check. Both kills run
+on both databases: on PostgreSQL the server (not gunicorn's) ends each killed worker's session, rolling back
+whatever it had not committed.
 """
 import os
 import signal
@@ -11,17 +13,14 @@ import sqlite3
 import threading
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from datetime import time as clock_time
 
 import pytest
 import requests
 from sqlalchemy import create_engine, select
 
-from models import AuditEntry, Booking, db
-from services.accounts import accounts
+from models import AuditEntry, Booking
+from tests.fault_world import BusyCentre, book, busy_centre, hall_bookings, ten_oclock
 from tests.server import gunicorn, gunicorn_process, worker_pids
-from tests.world import TZ, make_app, resident, space
 
 TRIES, CAPACITY, WORKERS = 200, 100, 2
 KILL_AFTER = 20  # answers back before the kill: the rest are in flight or queued
@@ -35,41 +34,27 @@ class Outcome:
     detail: str = ""
 
 
-def prepare(url: str) -> dict:
-    app = make_app(url)
-    with app.app_context():
-        s = db.session
-        always = [(d, clock_time(0), clock_time(23, 59)) for d in range(7)]
-        # Sensitive, so each booking's transaction also writes its audit entry: a row without one is half a write.
-        hall = space(s, name="康复训练区", kind="rehab", exclusive=False, capacity=CAPACITY, hours=always,
-                     min_notice_minutes=0, sensitive=True)
-        people = [resident(s, name=f"居民{n}") for n in range(TRIES)]
-        token = accounts.create_token(s, accounts.create_user(s, "desk", "password-1", "staff"))
-        s.commit()
-        ids = {"hall": hall.id, "people": [p.id for p in people], "token": token}
-        db.engine.dispose()
-    return ids
+def prepare(url: str) -> BusyCentre:
+    # Sensitive, so each booking's transaction also writes its audit entry: a row without one is half a write.
+    return busy_centre(url, TRIES, CAPACITY, name="康复训练区", kind="rehab", sensitive=True)
 
 
-def book_all_at_once(base: str, ids: dict, kill) -> tuple[list[Outcome], int]:
+def book_all_at_once(base: str, centre: BusyCentre, kill) -> tuple[list[Outcome], int]:
     """Fire every booking at once; `kill()` runs once KILL_AFTER answers are back. Returns the answers and
     how many requests had no answer yet when the kill came."""
-    start = (datetime.now(TZ) + timedelta(days=2)).replace(hour=10, minute=0, second=0, microsecond=0)
+    start = ten_oclock(days_ahead=2)
     barrier, outcomes = threading.Barrier(TRIES + 1), []
 
     def one(resident_id: int) -> None:
-        body = {"resource_id": ids["hall"], "resident_id": resident_id, "start": start.isoformat(),
-                "end": (start + timedelta(hours=1)).isoformat()}
         barrier.wait()
         try:
-            answer = requests.post(f"{base}/api/v1/bookings", json=body, timeout=60,
-                                   headers={"Authorization": f"Bearer {ids['token']}"})
+            answer = book(base, centre, resident_id, start, timeout=60)
             made = answer.json().get("id") if answer.status_code == 201 else None
             outcomes.append(Outcome(resident_id, answer.status_code, made, answer.text[:200]))
         except requests.RequestException as err:
             outcomes.append(Outcome(resident_id, 0, None, type(err).__name__))
 
-    threads = [threading.Thread(target=one, args=(p,)) for p in ids["people"]]
+    threads = [threading.Thread(target=one, args=(p,)) for p in centre.people]
     for thread in threads:
         thread.start()
     barrier.wait()
@@ -119,30 +104,25 @@ def check_database(url: str, outcomes: list[Outcome]) -> dict:
             "committed_unanswered": len([o for o in unanswered if o.resident_id in by_resident])}
 
 
-def still_books(url: str, ids: dict) -> None:
+def still_books(url: str, centre: BusyCentre) -> None:
     """A server started on the same database afterwards works without anyone repairing anything."""
     with gunicorn("app:create_app()", 1, {"DATABASE_URL": url, "SECRET_KEY": "crash-test"}) as base:
-        answer = requests.get(f"{base}/api/v1/bookings?resource_id={ids['hall']}", timeout=30,
-                              headers={"Authorization": f"Bearer {ids['token']}"})
-        assert answer.status_code == 200
+        assert hall_bookings(base, centre).status_code == 200
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("victim", ["workers", "server"])
 def test_every_acknowledged_booking_survives_a_sigkill_exactly_once(any_db_url, victim, figures):
-    if victim == "server" and not any_db_url.startswith("sqlite"):
-        pytest.skip("the whole-server kill is the SQLite file's test (integrity_check); PostgreSQL's own "
-                    "crash safety is its WAL, and the worker kill covers our side of it")
-    ids = prepare(any_db_url)
+    centre = prepare(any_db_url)
     env = {"DATABASE_URL": any_db_url, "SECRET_KEY": "crash-test"}
     with gunicorn_process("app:create_app()", WORKERS, env) as (base, master):
         kill = kill_workers if victim == "workers" else kill_server
-        outcomes, in_flight = book_all_at_once(base, ids, lambda: kill(master.pid))
+        outcomes, in_flight = book_all_at_once(base, centre, lambda: kill(master.pid))
     assert len(outcomes) == TRIES
     found = check_database(any_db_url, outcomes)
     if victim == "server":
         assert found["unanswered"] > 0  # the kill did land while requests were in flight
-        still_books(any_db_url, ids)
+        still_books(any_db_url, centre)
     engine = "sqlite" if any_db_url.startswith("sqlite") else "postgresql"
     figures.append(f"SIGKILL {victim} ({engine}): {TRIES} requests, {in_flight} in flight at the kill, "
                    f"{found['201']} got 201, {found['refused']} refused, {found['unanswered']} no answer; "

@@ -2,10 +2,13 @@
 import time
 
 import pytest
+from sqlalchemy import text
 
 from app import create_app
+from models import db
 from tests.server import free_port
 from tests.web_login import page_csrf_token
+from tests.world import database_url, make_app
 
 
 @pytest.fixture
@@ -40,3 +43,24 @@ def test_healthz_stays_up_and_readyz_names_the_database(app_without_database):
     assert client.get("/healthz").status_code == 200
     ready = client.get("/readyz")
     assert ready.status_code == 503 and ready.get_json()["checks"] == {"database": "unreachable (OperationalError)"}
+
+
+@pytest.mark.postgres
+def test_an_answer_already_made_is_sent_when_the_connection_dies_before_the_request_ends(tmp_path):
+    """A PostgreSQL restart can close a request's connection after its view has answered: the end-of-request
+    rollback then fails, and that failure must not replace the answer with a bare 500."""
+    app = make_app(database_url("postgresql", tmp_path))
+
+    @app.get("/test-only/read-then-lose-the-connection")
+    def read_then_lose_the_connection():
+        backend = db.session.execute(text("SELECT pg_backend_pid()")).scalar()  # a transaction is open
+        with db.engine.connect() as other:
+            other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
+        return "answered"
+
+    client = app.test_client()
+    answer = client.get("/test-only/read-then-lose-the-connection")
+    assert answer.status_code == 200 and answer.get_data(as_text=True) == "answered"
+    assert client.get("/readyz").get_json()["checks"]["database"] == "ok"  # the next request reconnects
+    with app.app_context():
+        db.engine.dispose()
