@@ -4,8 +4,8 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from models import db
-from services.checkup import charts, report
 from services.checkup.period import Period
+from services.checkup.report import charts, report
 from views.api.output import now
 from views.checkup.api_checkup import outreach_options, period_args
 from views.checkup.labels import checkup_label, weekday_names
