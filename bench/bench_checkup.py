@@ -11,6 +11,7 @@ programme's rows come from ACTIVITY_ROWS: (model, generator(rng, residents)) pai
 """
 import argparse
 import random
+import secrets
 import sys
 import tempfile
 from datetime import UTC, date, datetime, time, timedelta
@@ -63,13 +64,13 @@ def _session_start(i: int, week: int) -> datetime:
 
 
 def _sessions(rng: random.Random, residents: int):
-    """Session ids are 1 + activity × WEEKS + week, in insertion order on the fresh database."""
+    """Session ids are 1 + activity × WEEKS + week, in insertion order on a fresh database (as resident ids are)."""
     for i in range(ACTIVITIES):
         for week in range(WEEKS):
             start = _session_start(i, week)
             yield dict(activity_id=i + 1, resource_id=1 + i % len(KINDS), starts_at=start,
                        ends_at=start + timedelta(hours=1), seats=ACTIVITY_SEATS[i % 4],
-                       status="cancelled" if rng.random() < 0.03 else "scheduled", checkin_token=f"bench-{i}-{week}",
+                       status="cancelled" if rng.random() < 0.03 else "scheduled", checkin_token=secrets.token_urlsafe(12),
                        created_at=start - timedelta(days=14), updated_at=start - timedelta(days=14))
 
 
@@ -161,7 +162,7 @@ def _use(session, space_ids: list[int], residents: int, bookings: int, rng: rand
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="a tenth of the data, for a smoke run")
-    parser.add_argument("--postgres", help="a PostgreSQL URL to run on instead of a SQLite file")
+    parser.add_argument("--postgres", help="an empty PostgreSQL database's URL to run on instead of a SQLite file")
     args = parser.parse_args()
     residents, bookings = (540, 5000) if args.quick else (5400, 50_000)
     from app import create_app
