@@ -10,7 +10,7 @@ import pytest
 from flask import current_app
 
 from models import db
-from services.checkup import compute, findings, privacy
+from services.checkup import compute, drilldown, findings, privacy
 from services.checkup.report import report
 from services.core.access import Actor
 from tests.checkup_world import WEEK, build
@@ -125,3 +125,10 @@ def test_the_report_has_a_table_of_activities_with_small_counts_hidden(programme
         english = {t.key: t for t in tables(built.public, built.trend, built.ledger)}
     assert english["activities"].title == "Use of each activity"
     assert ["Family reading", "Picture-book storytime"] in [row[:2] for row in english["activities"].rows]
+
+
+def test_the_drill_down_to_elderly_who_never_came_leaves_out_those_present_at_an_activity(programme):
+    w, _ = programme
+    found = drilldown.elderly_who_never_came(db.session, Actor(user_id=None, role="staff"), WEEK,
+                                             w.buildings["north"].id, NOW)
+    assert [p.name for p in found.people] == ["孙德明"]  # e4 and e5 came to the rehab course only
