@@ -8,10 +8,11 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from models import db, utcnow
-from services.checkup import report, standards
-from services.checkup.pdf import pdf_bytes
+from services.checkup import standards
 from services.checkup.period import period
-from services.checkup.workbook import workbook
+from services.checkup.report import report
+from services.checkup.report.pdf import pdf_bytes
+from services.checkup.report.workbook import workbook
 from services.core.access import Actor
 from services.core.errors import DomainError
 

@@ -6,11 +6,29 @@ Week of Monday 2 to Sunday 8 November 2026 (no public holiday). Three spaces:
 - room: counselling, exclusive (one "seat"), open 09–17 every day, 15 m², closed Wed 09–13 → 7 × 8 − 4 = 52
 Buildings: north (1 km away, 300 households) holds six elderly (one of them 86 and living alone);
 near (50 m, 200 households) holds three adults (one disabled) and two children (aged 2 and 5).
+
+With the programme (build(..., with_programme=True)), two activities whose sessions hold their space
+with a resident-less booking, as the activities area places them:
+- family reading in the library, 6 places a session: Tue 15–16 and Sat 10–11;
+- a rehab course in the station, 8 places: Mon and Thu 10–11 (a Wednesday session was cancelled, its
+  hold too, late; a session on Thu 29 October lies before the week).
 """
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from models import Booking, Building, Closure, ContactRecord, RefusedAttempt, ServicePoint, WaitlistEntry
+from models import (
+    Activity,
+    ActivitySession,
+    Attendance,
+    Booking,
+    Building,
+    Closure,
+    ContactRecord,
+    Enrolment,
+    RefusedAttempt,
+    ServicePoint,
+    WaitlistEntry,
+)
 from services.checkup.period import Period
 from tests.world import TZ, resident, space
 
@@ -90,11 +108,67 @@ def _use(s, w: World) -> None:
     s.add(ContactRecord(resident_id=p["e6"].id, method="phone", outcome="reached", at=at(1, 10)))
 
 
-def build(session, with_points: bool = True) -> World:
+def _session(s, activity: Activity, where, start, status="scheduled", updated=None) -> ActivitySession:
+    hold = Booking(resource_id=where.id, resident_id=None, starts_at=start, ends_at=start + timedelta(hours=1),
+                   party_size=activity.seats, status="confirmed" if status == "scheduled" else "cancelled",
+                   exclusive=where.exclusive, channel="desk", created_at=CREATED, updated_at=updated or CREATED,
+                   note=f"活动：{activity.title}")
+    s.add(hold)
+    s.flush()
+    row = ActivitySession(activity_id=activity.id, resource_id=where.id, booking_id=hold.id, starts_at=start,
+                          ends_at=start + timedelta(hours=1), seats=activity.seats, status=status,
+                          checkin_token=f"t{hold.id}", created_at=CREATED, updated_at=updated or CREATED)
+    s.add(row)
+    s.flush()
+    return row
+
+
+def _places(s, activity, row, people: dict, **statuses) -> None:
+    """statuses: resident key → "enrolled" (one seat), "enrolled2" (a guardian's seat too), "waitlisted", …"""
+    for key, status in statuses.items():
+        seats = 2 if status.endswith("2") else 1
+        s.add(Enrolment(activity_id=activity.id, session_id=row.id if row else None, resident_id=people[key].id,
+                        seats=seats, status=status.rstrip("2"), created_at=CREATED,
+                        offered_at=CREATED if status == "expired" else None))
+
+
+def _marks(s, row, people: dict, **present: bool) -> None:
+    for key, came in present.items():
+        s.add(Attendance(session_id=row.id, resident_id=people[key].id, present=came, method="desk",
+                         recorded_at=row.starts_at))
+
+
+def _programme(s, w: World) -> None:
+    p = w.people
+    reading = Activity(title="亲子阅读", title_en="Family reading", kind="storytime", seats=6, mode="session")
+    rehab = Activity(title="康复操", title_en="Rehab exercise", kind="rehab_class", seats=8, mode="course")
+    s.add_all([reading, rehab])
+    s.flush()
+    tuesday = _session(s, reading, w.spaces["library"], at(1, 15))
+    saturday = _session(s, reading, w.spaces["library"], at(5, 10))
+    _places(s, reading, tuesday, p, c1="enrolled2", c2="enrolled", a2="cancelled")
+    _places(s, reading, saturday, p, c1="enrolled2", c2="enrolled", a3="enrolled", a2="enrolled", a1="waitlisted",
+            e3="expired")
+    _marks(s, tuesday, p, c1=True, c2=False)
+    _marks(s, saturday, p, c1=True, c2=True, a3=True, a2=False)
+    station = w.spaces["station"]
+    monday, thursday = _session(s, rehab, station, at(0, 10)), _session(s, rehab, station, at(3, 10))
+    _session(s, rehab, station, at(2, 10), status="cancelled", updated=at(2, 8))
+    before = _session(s, rehab, station, at(-4, 10))
+    _places(s, rehab, None, p, e4="enrolled", e5="enrolled", e1="enrolled", e2="cancelled", e3="waitlisted")
+    _marks(s, monday, p, e4=True, e5=True, e1=False)
+    _marks(s, thursday, p, e4=True, e5=False)
+    _marks(s, before, p, e4=True, e6=True)
+    s.add(ContactRecord(resident_id=p["a3"].id, method="visit", outcome="reached", at=at(3, 14)))
+
+
+def build(session, with_points: bool = True, with_programme: bool = False) -> World:
     w = World()
     _spaces(session, w)
     _people(session, w)
     _use(session, w)
+    if with_programme:
+        _programme(session, w)
     if with_points:
         session.add(ServicePoint(name="邻里中心", service_types=["community_service", "elderly_care"],
                                  lat=CENTRE_LAT, lon=CENTRE_LON))

@@ -4,8 +4,9 @@ from datetime import date
 import pytest
 
 from models import ServicePoint, db
-from services.checkup import compute, findings, privacy, report, snapshots
+from services.checkup import compute, findings, privacy, snapshots
 from services.checkup.period import Period
+from services.checkup.report import report
 from services.core.access import Actor
 from tests.checkup_world import CENTRE_LON, NORTH_LAT, WEEK, build
 from tests.world import NOW, TZ, make_app

@@ -69,14 +69,15 @@ FULL = 0.75
 
 
 def full_findings(use: list[dict], show: Callable[[int], str]) -> list[dict]:
-    """A space booked to the brim with people still turned away: demand the centre does not meet."""
+    """A space or an activity booked to the brim with people still turned away: demand the centre does not meet."""
     found = []
     for line in use:
         unmet = line["unserved_waitlist"] + line["refusals"].get("capacity", 0)
         if line["utilisation"] is not None and line["utilisation"] >= FULL and unmet >= MIN_BASE:
             found.append({
                 "key": f"full:{line['line']}:{line['resource_id'] or line['activity_id']}", "code": "always_full",
-                "indicator": f"use.{line['resource_id']}.utilisation", "title": f"{line['name']}供不应求",
+                "indicator": f"use.{line['resource_id']}.utilisation" if line["line"] == "space"
+                else f"use.activity.{line['activity_id']}.utilisation", "title": f"{line['name']}供不应求",
                 "severity": 4, "location": line["name"],
                 "evidence": f"使用率 {line['utilisation']:.0%}，仍有 {show(unmet)} 人次候补未轮到或因满员被拒"})
     return found

@@ -3,8 +3,8 @@
 A resident is on the list at an instant when they are in the outreach population (living alone,
 a disability or another recorded need, or aged OUTREACH_AGE+) and have had no booking made, booking
 held, check-in or real contact for `days` days (services/routines/outreach.py, the desk's list).
-Over a period: on the list at any instant of it. "Then used a service": checked in to a booking
-that began after their first contact in the period.
+Over a period: on the list at any instant of it. "Then used a service": checked in to a booking, or
+marked present at an activity session, that began after their first contact in the period.
 """
 import itertools
 from collections import defaultdict
@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from models import CONTACT_METHODS, Booking, ContactRecord, Resident
+from models import CONTACT_METHODS, ActivitySession, Attendance, Booking, ContactRecord, Resident
 from services.checkup.period import Period
 from services.checkup.population import Person
 from services.circle.circle_store import born_by
@@ -68,12 +68,18 @@ def _contacts(session: Session, ids: set[int], period: Period) -> dict[int, list
 
 
 def _came_after(session: Session, first_contact: dict[int, datetime], period: Period, age: int) -> set[int]:
+    checked_in = select(Booking.resident_id, Booking.starts_at).where(
+        Booking.status == "checked_in", Booking.starts_at >= period.lo, Booking.starts_at < period.hi,
+        Booking.resident_id.in_(_in_population(period, age)))
+    present = select(Attendance.resident_id, ActivitySession.starts_at).join(
+        ActivitySession, ActivitySession.id == Attendance.session_id).where(
+        Attendance.present, ActivitySession.starts_at >= period.lo, ActivitySession.starts_at < period.hi,
+        Attendance.resident_id.in_(_in_population(period, age)))
     came = set()
-    for rid, start in session.execute(select(Booking.resident_id, Booking.starts_at).where(
-            Booking.status == "checked_in", Booking.starts_at >= period.lo, Booking.starts_at < period.hi,
-            Booking.resident_id.in_(_in_population(period, age)))):
-        if rid in first_contact and start > first_contact[rid]:
-            came.add(rid)
+    for query in (checked_in, present):
+        for rid, start in session.execute(query):
+            if rid in first_contact and start > first_contact[rid]:
+                came.add(rid)
     return came
 
 

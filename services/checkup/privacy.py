@@ -52,6 +52,18 @@ def _use(m: _Masker, lines: list[dict]) -> None:
         m.counts(line["refusals"])
         m.share(line, "no_show_rate", "no_shows", "held")
         m.share(line, "late_cancel_rate", "late_cancels", "bookings")
+        if line["line"] == "activity":
+            _activity(m, line)
+
+
+def _activity(m: _Masker, line: dict) -> None:
+    """Places are people (人次): their seat-hours and rates would give a hidden count back."""
+    m.count(line, "seats_enrolled", "seats_attended", "marked", "absences")
+    for key, base in (("utilisation", "seats_enrolled"), ("seat_hours_booked", "seats_enrolled"),
+                      ("attendance_rate", "seats_attended"), ("seat_hours_attended", "seats_attended")):
+        m.share(line, key, base)
+    for key in ("absence_rate", "no_show_rate"):
+        m.share(line, key, "absences", "marked")
 
 
 def public(result: dict) -> dict:

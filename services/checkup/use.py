@@ -1,16 +1,19 @@
-"""服务供需: use against capacity, per line (a space today; an activity once activities land).
+"""服务供需: use against capacity, per line (a space, an activity).
 
-Every figure comes from a *source*: a function (session, period, now, centre) → UseFacts. The
-spaces' source reads bookings, check-ins and no-shows, waitlist entries and refused attempts.
-Activities add per-activity lines by adding ONE function to USE_SOURCES (sessions offered ×
-seats, enrolments booked, attendance attended; its users join the "used a service" set).
+Every figure comes from a *source*: a function (session, period, now, centre) → UseFacts, listed in
+USE_SOURCES. The spaces' source reads bookings, check-ins and no-shows, waitlist entries and refused
+attempts; the activities' source reads sessions, enrolments, attendance and the activity waitlist.
 
 Definitions (docs/checkup.md): offered = opening hours in the period less holidays and closures
 × seats (an exclusive space has one "seat": one booking at a time); booked = held bookings
 (confirmed, checked in, no-show) × party size, clipped to the period; attended = checked in;
-a resident "used a service" when checked in at least once; late cancel = cancelled less than
-LATE_CANCEL before the start; an unserved waitlist entry never got an offer (waiting or lapsed)
-for a slot that has begun.
+a resident "used a service" when checked in at least once, or marked present at an activity session;
+late cancel = cancelled less than LATE_CANCEL before the start; an unserved waitlist entry never got an
+offer (waiting or lapsed) for a slot that has begun.
+
+An activity session holds its space with a booking row without a resident: that row is the activity's
+use, counted on the activity's line by its enrolments and attendance, never as a booking of the space
+(its party size is the session's capacity, not the people who came).
 """
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -19,7 +22,19 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import Booking, Centre, Closure, RefusedAttempt, Resource, WaitlistEntry
+from models import (
+    TAKING_SEATS,
+    Activity,
+    ActivitySession,
+    Attendance,
+    Booking,
+    Centre,
+    Closure,
+    Enrolment,
+    RefusedAttempt,
+    Resource,
+    WaitlistEntry,
+)
 from services.booking.opening import opening_periods
 from services.checkup.period import Period
 
@@ -45,10 +60,11 @@ class UseLine:
     late_cancels: int = 0
     unserved_waitlist: int = 0
     refusals: dict[str, int] = field(default_factory=dict)
+    seats: "ActivitySeats | None" = None  # an activity's line only
 
     def as_dict(self) -> dict:
         refused = sum(self.refusals.values())
-        return {
+        answer = {
             "line": self.line, "resource_id": self.resource_id, "activity_id": self.activity_id, "name": self.name,
             "name_en": self.name_en or self.name,
             "kind": self.kind, "seat_hours_offered": round(self.seat_hours_offered, 1),
@@ -61,6 +77,27 @@ class UseLine:
             "late_cancel_rate": _ratio(self.late_cancels, self.made), "unserved_waitlist": self.unserved_waitlist,
             "refusals": dict(sorted(self.refusals.items())), "refused": refused,
         }
+        return answer | self.seats.as_dict() if self.seats else answer
+
+
+@dataclass
+class ActivitySeats:
+    """An activity's line in places (名额), the unit its sessions are offered in."""
+
+    sessions: int = 0
+    offered: int = 0  # each session's capacity, summed
+    enrolled: int = 0  # seats taken (enrolled or held by an offer) in each session, a course's in every one
+    attended: int = 0  # seats of those marked present (a guardian's counted seat with the child)
+    marked: int = 0  # attendance records, present or absent
+    absences: int = 0
+
+    def as_dict(self) -> dict:
+        absence_rate = _ratio(self.absences, self.marked)
+        return {"sessions": self.sessions, "seats_offered": self.offered, "seats_enrolled": self.enrolled,
+                "seats_attended": self.attended, "marked": self.marked, "absences": self.absences,
+                "utilisation": _ratio(self.enrolled, self.offered), "attendance_rate": _ratio(self.attended, self.offered),
+                "absence_rate": absence_rate, "no_show_rate": absence_rate, "no_shows": self.absences,
+                "bookings": None, "held": None, "late_cancels": None, "late_cancel_rate": None}
 
 
 @dataclass
@@ -113,7 +150,8 @@ def _add_bookings(session: Session, period: Period, lines: dict[int, UseLine], f
     rows = session.execute(select(
         Booking.resource_id, Booking.resident_id, Booking.starts_at, Booking.ends_at, Booking.party_size,
         Booking.status, Booking.exclusive, Booking.updated_at,
-    ).where(Booking.starts_at < period.hi, Booking.ends_at > period.lo))
+    ).where(Booking.starts_at < period.hi, Booking.ends_at > period.lo,
+            Booking.resident_id.is_not(None)))  # not an activity session's hold: that is the activity's use
     lo, hi = period.lo, period.hi
     for rid, resident_id, start, end, party, status, exclusive, updated in rows:
         line = lines[rid]
@@ -158,8 +196,92 @@ def space_facts(session: Session, period: Period, now: datetime, centre: Centre)
     return facts
 
 
-# One function per kind of line; activities append theirs here.
-USE_SOURCES = (space_facts,)
+def _held_in(period: Period):
+    """The sessions (not cancelled) that begin in the period."""
+    return (ActivitySession.status == "scheduled", ActivitySession.starts_at >= period.lo,
+            ActivitySession.starts_at < period.hi)
+
+
+def _sessions(session: Session, period: Period) -> list[tuple]:
+    return list(session.execute(select(
+        ActivitySession.id, ActivitySession.activity_id, ActivitySession.starts_at, ActivitySession.ends_at,
+        ActivitySession.seats).where(*_held_in(period)).order_by(ActivitySession.starts_at)))
+
+
+def _activity_lines(session: Session, activity_ids: set[int]) -> dict[int, UseLine]:
+    rows = session.execute(select(Activity.id, Activity.title, Activity.title_en, Activity.kind).where(
+        Activity.id.in_(activity_ids)).order_by(Activity.id))
+    return {aid: UseLine("activity", None, title, kind, activity_id=aid, name_en=title_en, seats=ActivitySeats())
+            for aid, title, title_en, kind in rows}
+
+
+def _enrolled(session: Session, activity_ids: set[int]) -> list[tuple]:
+    """(activity, session or None for a course seat, resident, seats, status) of the live enrolments."""
+    return list(session.execute(select(
+        Enrolment.activity_id, Enrolment.session_id, Enrolment.resident_id, Enrolment.seats, Enrolment.status).where(
+        Enrolment.activity_id.in_(activity_ids), Enrolment.status.in_((*TAKING_SEATS, "waitlisted")))))
+
+
+def _add_enrolments(enrolments: list[tuple], sessions: list[tuple], lines: dict[int, UseLine], period: Period,
+                    now: datetime, facts: UseFacts) -> dict[tuple, int]:
+    """Seats per session (a course seat in each of its sessions) and the waitlist never given a seat."""
+    taken: dict[tuple, int] = defaultdict(int)
+    seats_of: dict[tuple, int] = {}
+    begun = {sid for sid, _aid, start, _end, _seats in sessions if start < now}
+    begun_courses = {aid for _sid, aid, start, _end, _seats in sessions if start < now}  # a course's line waits once
+    for aid, sid, rid, seats, status in enrolments:
+        if status == "waitlisted":  # never offered a seat: still waiting when the session began
+            lines[aid].unserved_waitlist += (sid in begun) if sid is not None else (aid in begun_courses)
+            continue
+        taken[(aid, sid)] += seats
+        seats_of[(aid, sid, rid)] = seats
+    for sid, aid, start, end, capacity in sessions:
+        seats, enrolled = lines[aid].seats, taken[(aid, sid)] + taken[(aid, None)]
+        seats.sessions += 1
+        seats.offered += capacity
+        seats.enrolled += enrolled
+        hours = _hours(start, min(end, period.hi))
+        lines[aid].seat_hours_offered += capacity * hours
+        lines[aid].seat_hours_booked += enrolled * hours
+        if enrolled:
+            facts.intervals.append((start, min(end, period.hi), enrolled))
+    return seats_of
+
+
+def _add_attendance(session: Session, sessions: list[tuple], seats_of: dict[tuple, int],
+                    lines: dict[int, UseLine], period: Period, facts: UseFacts) -> None:
+    by_id = {sid: (aid, start, end) for sid, aid, start, end, _seats in sessions}
+    rows = session.execute(select(Attendance.session_id, Attendance.resident_id, Attendance.present).where(
+        Attendance.session_id.in_(select(ActivitySession.id).where(*_held_in(period)))))
+    for sid, rid, present in rows:
+        aid, start, end = by_id[sid]
+        seats = lines[aid].seats
+        seats.marked += 1
+        if not present:
+            seats.absences += 1
+            continue
+        taken = seats_of.get((aid, sid, rid)) or seats_of.get((aid, None, rid)) or 1
+        seats.attended += taken
+        lines[aid].seat_hours_attended += taken * _hours(start, min(end, period.hi))
+        facts.users.add(rid)
+
+
+def activity_facts(session: Session, period: Period, now: datetime, centre: Centre) -> UseFacts:
+    """One line per activity with a session (not cancelled) beginning in the period."""
+    facts = UseFacts()
+    sessions = _sessions(session, period)
+    activity_ids = {aid for _sid, aid, *_ in sessions}
+    if not sessions:
+        return facts
+    lines = _activity_lines(session, activity_ids)
+    seats_of = _add_enrolments(_enrolled(session, activity_ids), sessions, lines, period, now, facts)
+    _add_attendance(session, sessions, seats_of, lines, period, facts)
+    facts.lines = list(lines.values())
+    return facts
+
+
+# One function per kind of line.
+USE_SOURCES = (space_facts, activity_facts)
 
 
 def gather(session: Session, period: Period, now: datetime, centre: Centre, sources=USE_SOURCES) -> UseFacts:

@@ -46,7 +46,9 @@ def seed(session: Session, now: datetime, tz: ZoneInfo) -> bool:
     if session.scalar(select(Centre).where(Centre.name == CENTRE[0])):
         # A demo loaded before the programme existed gains it once; otherwise nothing changes.
         residents = list(session.scalars(select(Resident).order_by(Resident.id)))
-        return demo_programme.seed_programme(session, residents, now, tz, random.Random(11))
+        buildings = list(session.scalars(select(Building)))
+        come = demo_history.visitors(residents, buildings, now.astimezone(tz).date())
+        return demo_programme.seed_programme(session, come, now, tz, random.Random(11))
     centre = session.scalar(select(Centre).limit(1)) or Centre()
     centre.name, centre.name_en, centre.close_on_public_holidays, centre.staff_window_days = *CENTRE, True, 90
     session.add(centre)
@@ -56,8 +58,9 @@ def seed(session: Session, now: datetime, tz: ZoneInfo) -> bool:
     residents = _residents(session, buildings, now.astimezone(tz).date(), random.Random(5400))
     _logins(session, residents[0])
     session.flush()
-    demo_programme.seed_programme(session, residents, now, tz, random.Random(11))  # before bookings take the rooms
-    _bookings(session, spaces, residents, now, tz, random.Random(20))
+    come = demo_history.visitors(residents, buildings, now.astimezone(tz).date())
+    demo_programme.seed_programme(session, come, now, tz, random.Random(11))  # before bookings take the rooms
+    _bookings(session, spaces, come, now, tz, random.Random(20))
     demo_history.seed_year(session, spaces, residents, buildings, now, tz, random.Random(2025))
     return True
 

@@ -17,6 +17,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from models import Booking, Building, ContactRecord, ProblemEvent, RefusedAttempt, Resident, Resource, WaitlistEntry
+from models.people import ELDERLY_AGE
 from services.booking.opening import public_holiday
 from services.checkup import compute, privacy, problems, snapshots
 from services.checkup.period import Period
@@ -107,9 +108,21 @@ def _day_of_use(year: Year, spaces: dict[str, list[Resource]], people: dict[str,
             year.book(space, rng.choice(people["everyone"]), start, party=1 if space.exclusive else rng.randint(1, 3))
 
 
+def _far_ids(buildings: list[Building]) -> set[int]:
+    return {b.id for b in buildings if any(tag in b.name for tag in FAR)}
+
+
+def visitors(residents: list[Resident], buildings: list[Building], today: date) -> list[Resident]:
+    """Everyone but the elderly of the far buildings: the story is that those never come, so no demo row,
+    of the year, of the last and next two weeks or of the programme, may bring one of them. Without this
+    the recent weeks' random draws (which shift with the date) sometimes did, and the finding came and went."""
+    far_ids = _far_ids(buildings)
+    return [r for r in residents if not (r.building_id in far_ids and r.age_on(today) >= ELDERLY_AGE)]
+
+
 def _groups(residents: list[Resident], buildings: list[Building], today: date) -> dict[str, list[Resident]]:
-    far_ids = {b.id for b in buildings if any(tag in b.name for tag in FAR)}
-    elderly = [r for r in residents if r.age_on(today) >= 60]
+    far_ids = _far_ids(buildings)
+    elderly = [r for r in residents if r.age_on(today) >= ELDERLY_AGE]
     return {"child": [r for r in residents if r.age_on(today) < 14] or residents,
             "near_elderly": [r for r in elderly if r.building_id not in far_ids] or residents,
             "lonely": [r for r in residents if r.lives_alone or r.age_on(today) >= 80],

@@ -8,8 +8,9 @@ from datetime import timedelta
 from flask import Blueprint, current_app, jsonify, request
 
 from models import db
-from services.checkup import problems, report
+from services.checkup import problems
 from services.checkup.period import period
+from services.checkup.report import report
 from services.core import access
 from services.core.clock import parse_day
 from services.core.errors import Invalid

@@ -9,9 +9,10 @@ from flask import Blueprint, Response, current_app, flash, redirect, render_temp
 from flask_babel import gettext as _
 
 from models import db
-from services.checkup import drilldown, report
-from services.checkup.pdf import pdf_bytes
-from services.checkup.workbook import workbook
+from services.checkup import drilldown
+from services.checkup.report import report
+from services.checkup.report.pdf import pdf_bytes
+from services.checkup.report.workbook import workbook
 from views.api.output import now
 from views.checkup.api_checkup import outreach_options, period_args
 from views.checkup.report_tables import tables

@@ -13,6 +13,8 @@ LABELS = {
     # space kinds
     "rehab": _l("康复"), "picture_book_library": _l("绘本阅读"), "early_education": _l("早期教育"),
     "shared_kitchen": _l("共享厨房"), "play_area": _l("亲子游乐"), "counselling": _l("心理咨询"),
+    # activity kinds (the demo programme's; a centre's own kinds show as entered)
+    "storytime": _l("绘本故事会"), "rehab_class": _l("康复课程"), "baking": _l("烘焙"), "health_lecture": _l("健康讲座"),
     # refusal codes
     "capacity": _l("名额已满"), "conflict": _l("时段冲突"), "closed": _l("闭馆"), "outside_hours": _l("非开放时间"),
     "not_eligible": _l("不符合开放对象"), "quota": _l("超过每周上限"), "too_soon": _l("提前不足"),

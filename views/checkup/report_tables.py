@@ -50,8 +50,9 @@ def yes_no(value) -> str:
 def _overview(p: dict, findings: list[dict]) -> Table:
     facilities = p["facilities"]
     met = sum(1 for f in facilities if f["meets"])
-    offered = sum(x["seat_hours_offered"] for x in p["use"])
-    booked = sum(x["seat_hours_booked"] for x in p["use"])
+    spaces = [x for x in p["use"] if x["line"] == "space"]  # an activity's places lie within its space's seats
+    offered = sum(x["seat_hours_offered"] for x in spaces)
+    booked = sum(x["seat_hours_booked"] for x in spaces)
     rows = [[_("体检期"), f"{p['period']['from']} – {p['period']['to']}"],
             [_("登记居民"), number(p["population"]["residents"])], [_("户数"), number(p["population"]["households"])],
             [_("老年人占比"), share(p["population"]["shares"]["elderly"])],
@@ -106,12 +107,18 @@ def _use(p: dict) -> list[Table]:
     lines = [[_name(x), label(x["kind"]),
               number(x["seat_hours_offered"]), number(x["seat_hours_booked"]), number(x["seat_hours_attended"]),
               share(x["utilisation"]), share(x["no_show_rate"]), share(x["late_cancel_rate"]),
-              number(x["unserved_waitlist"]), number(x["refused"])] for x in p["use"]]
+              number(x["unserved_waitlist"]), number(x["refused"])] for x in p["use"] if x["line"] == "space"]
+    activities = [[_name(x), label(x["kind"]), number(x["sessions"]), number(x["seats_offered"]),
+                   number(x["seats_enrolled"]), number(x["seats_attended"]), share(x["utilisation"]),
+                   share(x["absence_rate"]), number(x["unserved_waitlist"])] for x in p["use"] if x["line"] == "activity"]
     refusals = [[label(code), number(n)] for code, n in p["refusals"].items()]
     heat = [[day, *(number(v) for v in row)] for day, row in zip(weekday_names(), p["heatmap"], strict=True)]
     return [Table("use", section, _("各空间供需"), [_("空间"), _("类型"), _("可约座时"), _("已约座时"), _("到场座时"),
                                                 _("使用率"), _("爽约率"), _("临时取消率"), _("未获满足的候补"),
                                                 _("被拒次数")], lines),
+            Table("activities", section, _("各活动供需"), [_("活动"), _("类别"), _("场次"), _("提供名额"), _("报名"),
+                                                      _("到场"), _("报名率"), _("缺席率"), _("候补未获名额")],
+                  activities),
             Table("refusals", section, _("被拒预约（按原因）"), [_("原因"), _("次数")], refusals),
             Table("heatmap", section, _("高峰时段（已约座时，星期 × 小时）"), [_("星期"), *(f"{h}:00" for h in range(24))],
                   heat, on_page=False)]
@@ -151,12 +158,17 @@ def _ledger(ledger: list[Problem]) -> Table:
 
 def indicator_name(key: str, p: dict) -> str:
     """"use.space.3.utilisation" → "服务供需 · 绘本馆 · 使用率": each part in words where it has some."""
-    spaces = {str(x["resource_id"]): _name(x) for x in p["use"] if x["line"] == "space"}
-    standards = {f["type"]: f["name"] for f in p["facilities"]}
     words = {"population": _("人口"), "facility": _("设施"), "reach": _("可达"), "use": _("服务供需"),
              "groups": _("群体使用"), "outreach": _("一人不落下"), "share": _("占比"), "residents": _("居民"),
              "households": _("户数"), "utilisation": _("使用率"), "no_show_rate": _("爽约率"),
              "contacted": _("已联系"), "then_used": _("联系后来中心使用服务")}
+    if key.startswith("use.activity."):  # "use.activity.5.utilisation": the activity's name, not space 5's
+        activities = {str(x["activity_id"]): _name(x) for x in p["use"] if x["line"] == "activity"}
+        _use, _line, activity_id, *rest = key.split(".")
+        return " · ".join([words["use"], activities.get(activity_id, activity_id),
+                           *(words.get(r) or label(r) for r in rest)])
+    spaces = {str(x["resource_id"]): _name(x) for x in p["use"] if x["line"] == "space"}
+    standards = {f["type"]: f["name"] for f in p["facilities"]}
     parts = [part for part in key.split(".") if part != "space"]
     return " · ".join(spaces.get(part) or standards.get(part) or words.get(part) or label(part) for part in parts)
 

@@ -4,8 +4,8 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from models import db
-from services.checkup import charts, report
 from services.checkup.period import Period
+from services.checkup.report import charts, report
 from views.api.output import now
 from views.checkup.api_checkup import outreach_options, period_args
 from views.checkup.labels import checkup_label, weekday_names
@@ -20,7 +20,7 @@ def build_report(progress=lambda step: None) -> tuple[Period, report.Report]:
 
 def _charts(public: dict) -> dict[str, Markup]:
     use = [(_name(x), x["utilisation"], f"{x['utilisation'] * 100:.1f}%" if x["utilisation"] is not None else "—")
-           for x in public["use"] if x["seat_hours_offered"]]
+           for x in public["use"] if x["line"] == "space" and x["seat_hours_offered"]]
     groups = [(checkup_label(g), r["share"] if isinstance(r["share"], float) else None,
                f"{r['share'] * 100:.1f}%" if isinstance(r["share"], float) else str(r["share"] or "—"))
               for g, r in public["groups"].items()]
