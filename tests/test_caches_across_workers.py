@@ -122,3 +122,20 @@ def test_day_board_cached_in_one_worker_shows_hours_changed_in_another(any_db_ur
     for app in (reader, writer):
         with app.app_context():
             db.engine.dispose()
+
+
+def test_space_list_answered_in_one_worker_shows_a_space_closed_for_good_in_another(any_db_url):
+    reader, writer = two_workers(any_db_url)
+    with writer.app_context():
+        space(db.session, name="绘本馆")
+        retired = space(db.session, name="旧活动室")
+        token = accounts.create_token(db.session, accounts.create_user(db.session, "desk", "password-1", "staff"))
+        db.session.commit()
+        retired_id = retired.id
+    bearer = {"Authorization": f"Bearer {token}"}
+    api = reader.test_client()
+    assert [s["name"] for s in api.get("/api/v1/resources", headers=bearer).get_json()] == ["绘本馆", "旧活动室"]
+    with writer.app_context():
+        db.session.get(Resource, retired_id).active = False
+        db.session.commit()
+    assert [s["name"] for s in api.get("/api/v1/resources", headers=bearer).get_json()] == ["绘本馆"]

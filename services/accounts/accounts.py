@@ -56,6 +56,11 @@ def user_for_token(session: Session, token: str, now: datetime | None = None) ->
     return user_by_id(session, found.user_id)
 
 
+def display_settings(session: Session, user_id: int) -> UserSetting | None:
+    """A user's language and large-text choice, read on every page: reused while settings stand still."""
+    return settings_cache.reused(session, ("display", user_id), lambda own: own.get(UserSetting, user_id))
+
+
 def user_by_id(session: Session, user_id: int) -> User | None:
     """An account for reading who is asking, without a query while accounts and settings stand still."""
     return settings_cache.reused(session, ("user", user_id), lambda own: own.get(User, user_id))

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy import String, bindparam, cast, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from models import ACTIVE_STATUSES, Booking, Building, Closure, Resident, Resource, WaitlistEntry
@@ -128,18 +128,10 @@ def stamp(session: Session, day: date, tz) -> int:
     """A fingerprint of everything the board shows for `day`: spaces and hours, the day's bookings, closures, holds.
 
     Spaces, their hours and the centre move the settings counter; every change of a booking bumps its sequence
-    (and updated_at); new or deleted rows change counts and id sums. One statement, so one round trip.
+    (and updated_at); new or deleted rows change counts and id sums. One statement, built once: one round trip.
     """
     start, end = local_day_bounds(day, tz)
-    bookings = (select(func.count(), func.max(Booking.updated_at), func.sum(Booking.id), func.sum(Booking.sequence))
-                .where(Booking.starts_at < end, Booking.ends_at > start))
-    closures = (select(func.count(), func.sum(Closure.id), func.max(Closure.id))
-                .where(Closure.starts_at < end, Closure.ends_at > start))
-    holds = (select(func.count(), func.sum(WaitlistEntry.id))
-             .where(WaitlistEntry.status == "offered", WaitlistEntry.starts_at < end, WaitlistEntry.ends_at > start))
-    settings = select(SETTINGS.table.c.counter, SETTINGS.table.c.changed_at).where(SETTINGS.table.c.id == ROW_ID)
-    row = session.execute(select(*(_columns(q) for q in (bookings, closures, holds, settings)))).one()
-    return hash(tuple(row))
+    return hash(tuple(session.execute(_STAMP, {"start": start, "end": end}).one()))
 
 
 def _columns(aggregate):
@@ -149,3 +141,18 @@ def _columns(aggregate):
         part = func.coalesce(cast(column, String), "")
         text = part if text is None else text + "|" + part
     return aggregate.with_only_columns(text).scalar_subquery()
+
+
+def _stamp_statement():
+    start, end = bindparam("start", type_=Booking.starts_at.type), bindparam("end", type_=Booking.ends_at.type)
+    bookings = (select(func.count(), func.max(Booking.updated_at), func.sum(Booking.id), func.sum(Booking.sequence))
+                .where(Booking.starts_at < end, Booking.ends_at > start))
+    closures = (select(func.count(), func.sum(Closure.id), func.max(Closure.id))
+                .where(Closure.starts_at < end, Closure.ends_at > start))
+    holds = (select(func.count(), func.sum(WaitlistEntry.id))
+             .where(WaitlistEntry.status == "offered", WaitlistEntry.starts_at < end, WaitlistEntry.ends_at > start))
+    settings = select(SETTINGS.table.c.counter, SETTINGS.table.c.changed_at).where(SETTINGS.table.c.id == ROW_ID)
+    return select(*(_columns(q) for q in (bookings, closures, holds, settings)))
+
+
+_STAMP = _stamp_statement()

@@ -4,16 +4,21 @@ The booking rules read these numbers on every check, so a space is never saved w
 no booking could satisfy (a minimum duration over the maximum, a slot outside both, hours that end
 before they begin).
 """
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import time
+from typing import TypeVar
 
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import select
+from sqlalchemy.orm import Session, lazyload, selectinload
 
 from models import GROUPS, SPACE_DEFAULTS, OpeningHours, Resource
 from services.core import errors, settings_cache
 from services.core.access import Actor
 from services.core.errors import N_
 from services.core.transaction import write_transaction
+
+T = TypeVar("T")
 
 # setting: (lowest, highest) an admin may set.
 BOUNDS = {"capacity": (1, 500), "floor": (-5, 50), "slot_minutes": (10, 480), "buffer_minutes": (0, 120),
@@ -111,3 +116,12 @@ def space_with_hours(session: Session, resource_id: int) -> Resource | None:
     """A space and its opening hours for reading, without a query while the settings stand still."""
     return settings_cache.reused(session, ("space", resource_id),
                                  lambda own: own.get(Resource, resource_id, options=[selectinload(Resource.hours)]))
+
+
+def active_spaces(session: Session, shape: Callable[[Resource], T]) -> list[T]:
+    """Every open space in `shape` (e.g. its JSON), in id order: made once per settings change in each worker."""
+    def load(own: Session) -> list[T]:
+        # No opening hours: the list shows none, and they would bring ~200 rows for a centre of 30 spaces.
+        return [shape(r) for r in own.scalars(select(Resource).options(lazyload(Resource.hours))
+                                              .where(Resource.active.is_(True)).order_by(Resource.id))]
+    return settings_cache.reused(session, ("active spaces", shape), load)

@@ -40,8 +40,9 @@ def _changing_settings(session: Session) -> bool:
 def reused(session: Session, key: Hashable, load: Callable[[Session], T]) -> T:
     """`load(session)`'s answer, from this process's copy when the settings have not changed since it was made.
 
-    `load` returns a detachable ORM instance (with what callers read already loaded) or None; the copy comes back
-    merged into `session` without a query, so callers may use and even change it as if they had loaded it.
+    `load` returns a detachable ORM instance (with what callers read already loaded), None, or plain data (which
+    callers must not change). An instance comes back merged into `session` without a query, so callers may use and
+    even change it as if they had loaded it.
     """
     if _changing_settings(session):
         return load(session)
@@ -56,7 +57,7 @@ def reused(session: Session, key: Hashable, load: Callable[[Session], T]) -> T:
         if made[0] != current:  # the copy saw another moment than this transaction: load it here
             return load(session)
     copy = made[1]
-    return None if copy is None else session.merge(copy, load=False)
+    return session.merge(copy, load=False) if hasattr(copy, "_sa_instance_state") else copy
 
 
 @contextmanager

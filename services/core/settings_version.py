@@ -1,16 +1,17 @@
 """The settings counter: bumped by every change of the centre's spaces, their hours and rules, the centre, and
-accounts with their API tokens.
+accounts with their display settings and API tokens.
 
 Workers reuse what they derive from these (the day board's fingerprint, for one) while the counter stands still;
 a change made through any worker, the scheduler or the CLI moves it in the same transaction.
 """
 from sqlalchemy.orm import Session
 
-from models import ApiToken, Centre, OpeningHours, Resource, SettingsChange, User
+from models import ApiToken, Centre, OpeningHours, Resource, SettingsChange, User, UserSetting
 from services.core.change_counters import ChangeCounter
 from services.core.change_counters import install as install_counter
 
-SETTINGS = ChangeCounter(SettingsChange.__table__, (Resource, OpeningHours, Centre, User, ApiToken),
+SETTINGS = ChangeCounter(SettingsChange.__table__, (Resource, OpeningHours, Centre, User, UserSetting,
+                                                    ApiToken),
                            "settings_changed")
 
 

@@ -1,9 +1,7 @@
 """API: spaces, their availability, residents and closures."""
 from flask import Blueprint, jsonify, request
-from sqlalchemy import select
-from sqlalchemy.orm import lazyload
 
-from models import Resource, db
+from models import db
 from services.accounts import residents
 from services.booking import availability, closures, space_settings
 from services.core import access
@@ -19,15 +17,10 @@ bp = Blueprint("api_people", __name__, url_prefix="/api/v1")
 @bp.get("/resources")
 def list_resources():
     current_actor()
-    # The list shows no opening hours: skip loading the ~200 rows the spaces' hours relationship would bring.
-    stmt = select(Resource).options(lazyload(Resource.hours)).where(Resource.active.is_(True)).order_by(Resource.id)
-    if request.args.get("kind"):
-        stmt = stmt.where(Resource.kind == request.args["kind"])
-    spaces = list(db.session.scalars(stmt))
-    group = request.args.get("group")
-    if group:
-        spaces = [r for r in spaces if not r.groups or group in r.groups]
-    return jsonify([resource_json(r) for r in spaces])
+    spaces = space_settings.active_spaces(db.session, resource_json)
+    kind, group = request.args.get("kind"), request.args.get("group")
+    return jsonify([r for r in spaces if (not kind or r["kind"] == kind)
+                    and (not group or not r["groups"] or group in r["groups"])])
 
 
 @bp.get("/resources/<int:resource_id>/availability")

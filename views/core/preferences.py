@@ -10,7 +10,7 @@ def user_setting() -> UserSetting | None:
     if not getattr(current_user, "is_authenticated", False) or not isinstance(getattr(current_user, "id", None), int):
         return None
     if "user_setting" not in g:
-        g.user_setting = db.session.get(UserSetting, current_user.id)
+        g.user_setting = accounts.display_settings(db.session, current_user.id)
     return g.user_setting
 
 
