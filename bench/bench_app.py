@@ -5,4 +5,5 @@ import os
 from app import create_app
 
 app = create_app({"SQLALCHEMY_DATABASE_URI": os.environ["BENCH_DATABASE_URL"], "SECRET_KEY": "bench-secret-key-0",
-                  "FEED_RATE_LIMIT": 10**9, "LOGIN_RATE_LIMIT": 10**9})
+                  "FEED_RATE_LIMIT": 10**9,
+                  "SQLITE_SYNCHRONOUS": os.environ.get("SQLITE_SYNCHRONOUS", "FULL")})

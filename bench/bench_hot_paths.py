@@ -30,7 +30,7 @@ from models import Booking, db  # noqa: E402
 from services.accounts import accounts  # noqa: E402
 from services.feeds import feeds  # noqa: E402
 from tests.server import gunicorn  # noqa: E402
-from tests.world import TZ, make_app, resident, space  # noqa: E402
+from tests.world import TZ, make_app, reset_postgres, resident, space  # noqa: E402
 
 SPACES, RESIDENTS, FEEDS = 30, 300, 400
 DAY_HOURS = [(d, clock_time(8), clock_time(20)) for d in range(7)]
@@ -129,7 +129,8 @@ def targets(base: str, ids: dict, day, folder: Path) -> list[Target]:
 
     def polls() -> tuple:  # the ETags as they are now: every booking made since has changed them
         return 304, write_lines(folder, "feeds.txt", feed_polls(base, ids["feeds"]))
-    first_slot = int(datetime.combine(today + timedelta(days=1), clock_time(0), TZ).timestamp())
+    # After the busy day: its bookings already hold many of these residents at its hours.
+    first_slot = int(datetime.combine(today + timedelta(days=3), clock_time(0), TZ).timestamp())
     halls, people = ",".join(map(str, ids["halls"])), ",".join(map(str, ids["people"]))
     return [
         Target("GET /api/v1/resources/{id}/availability (staff token)", 0.50, "rotate.lua", (200, availability),
@@ -181,6 +182,8 @@ def resources_list_ms(url: str, token: str) -> float:
 
 
 def print_table(rows: list[dict], workers: int, database: str, list_ms: float) -> None:
+    if database == "sqlite":
+        database += f" (synchronous={os.environ.get('SQLITE_SYNCHRONOUS', 'FULL')})"
     print(f"wrk -t{THREADS} -c{CONNECTIONS} -d{SECONDS}s against gunicorn -w {workers} (sync), {database}; "
           "hello = mean of the hello-world runs just before and after")
     print(f"{'path':62} {'req/s':>7} {'hello':>7} {'ratio':>7} {'target':>7} {'p50 ms':>7} {'p99 ms':>7} {'bad':>5}")
@@ -189,7 +192,8 @@ def print_table(rows: list[dict], workers: int, database: str, list_ms: float) -
         target: Target = row["target"]
         mark = "met" if row["ratio"] >= target.target and not run.unexpected else "NOT met"
         print(f"{target.label:62} {run.per_second:7.0f} {row['hello']:7.0f} {row['ratio']:7.1%} {target.target:>7.0%} "
-              f"{run.p50_ms:7.2f} {run.p99_ms:7.2f} {run.unexpected:5d}  {mark}")
+              f"{run.p50_ms:7.2f} {run.p99_ms:7.2f} {run.unexpected:5d}  {mark}"
+              + (f" (unexpected answers, e.g. {run.example})" if run.example else ""))
     print(f"{'GET /api/v1/resources (30 spaces), in-process median':62} {list_ms:7.2f} ms   target <= 2 ms  "
           f"{'met' if list_ms <= 2 else 'NOT met'}")
 
@@ -204,9 +208,7 @@ def main() -> None:
         folder = Path(tmp)
         url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{folder / 'hot.db'}"
         if url.startswith("postgresql"):
-            from tests.world import reset_postgres
-            os.environ.setdefault("TEST_DATABASE_URL", url)
-            reset_postgres()
+            reset_postgres(url)
         ids = build_centre(url, day)
         env = {"BENCH_DATABASE_URL": url}
         with gunicorn("bench.plain_app:app", options.workers, ready_path="/plain") as plain, \

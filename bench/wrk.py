@@ -20,6 +20,7 @@ class Run:
     p99_ms: float
     requests: int
     unexpected: int  # answers with another status than the one expected, and socket errors
+    example: str  # one such status, if any
 
 
 def require_wrk() -> str:
@@ -51,4 +52,5 @@ def _parse(out: str) -> Run:
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     return Run(per_second=number(r"Requests/sec:\s+([\d.]+)"), p50_ms=latency("50"), p99_ms=latency("99"),
                requests=int(number(r"(\d+) requests in")),
-               unexpected=int(number(r"Unexpected status: (\d+)")) + (sum(map(int, errors.groups())) if errors else 0))
+               unexpected=int(number(r"Unexpected status: (\d+)")) + (sum(map(int, errors.groups())) if errors else 0),
+               example=(re.search(r"Unexpected status: \d+ \(e\.g\. (\d+)\)", out) or [None, ""])[1])

@@ -40,8 +40,8 @@ def postgres_available() -> str | None:
         return f"PostgreSQL not reachable at {PG_URL}: {type(exc).__name__}"
 
 
-def reset_postgres() -> None:
-    engine = create_engine(PG_URL)
+def reset_postgres(url: str = PG_URL) -> None:
+    engine = create_engine(url)
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))

@@ -23,6 +23,7 @@ _VERSION = "settings_version_read"
 # One store per engine: a process may hold several apps on different databases (the tests do).
 _stores: WeakKeyDictionary[Engine, dict[Hashable, tuple[tuple, object]]] = WeakKeyDictionary()
 MAX_COPIES = 2000
+COPY_OPTION = "settings_copy"
 
 
 def version(session: Session) -> tuple:
@@ -71,7 +72,8 @@ def _deferred():
 
 
 def _load_copy(session: Session, load: Callable[[Session], T]) -> tuple[tuple, T]:
-    with _deferred(), Session(bind=session.get_bind(), expire_on_commit=False) as own:
+    bind = session.get_bind().execution_options(**{COPY_OPTION: True})  # marked, for whoever watches statements
+    with _deferred(), Session(bind=bind, expire_on_commit=False) as own:
         counter = SETTINGS.read(own)
         value = load(own)
         own.expunge_all()
