@@ -16,6 +16,7 @@ class Mark:
     y: float
     label: str
     status: str = ""  # covered / gap / empty for buildings; chosen / other for points
+    name: str = ""  # written beside the mark on the map, so nobody has to hover to know which building it is
 
 
 def _scaler(circle: Circle):
@@ -42,7 +43,7 @@ def _building_marks(circle: Circle, group: str, service_type: str, to_svg) -> li
         walk = _("无法到达") if minutes is None else _("%(minutes).1f 分钟", minutes=minutes)
         marks.append(Mark(*to_svg(place.lat, place.lon),
                           _("%(name)s：%(walk)s（目标 %(target)s 分钟）· %(count)d 人", name=place.name, walk=walk,
-                            target=format(target, "g"), count=members), status))
+                            target=format(target, "g"), count=members), status, place.name))
     return marks
 
 
