@@ -48,7 +48,8 @@ STAFF_PAGES = ["/desk", "/desk?date={tomorrow}", "/desk/book", "/desk/book?resid
                "/desk/bookings/{booking}", "/desk/bookings/{booking}/slip", "/desk/roster?resource_id={space}&date={tomorrow}", "/desk/residents",
                "/desk/residents?q=王", "/desk/residents/new", "/desk/residents/{elder}", "/desk/outreach",
                "/calendar/residents/{elder}", "/calendar/residents/{elder}?view=month",
-               "/circle/", "/circle/gaps", "/circle/outreach", "/circle/trend", "/programme",
+               "/circle/", "/circle/gaps", "/circle/gaps?by=type", "/circle/outreach", "/circle/trend", "/programme",
+               "/feeds?q=王", "/feeds?q=xyz",
                "/programme/sessions/{session}", "/checkup", "/checkup/problems", "/checkup/names?building_id=1"]
 PAGES = {
     None: ["/", "/login", "/activate"],
@@ -59,7 +60,8 @@ PAGES = {
     "staff": EVERYONE + STAFF_PAGES,
     "operator": EVERYONE + ["/operator", "/operator?date={tomorrow}", "/operator/closures",
                             "/calendar/spaces/{counselling}", "/programme"],
-    "admin": EVERYONE + STAFF_PAGES + ["/admin", "/admin/audit", "/admin/closures", "/admin/spaces",
+    "admin": EVERYONE + STAFF_PAGES + ["/admin", "/admin/audit", "/admin/audit?type=enrolment&action=read&page=2",
+                                       "/admin/closures", "/admin/spaces",
                                        "/admin/spaces/{space}", "/admin/spaces/new", "/admin/users", "/admin/tokens",
                                        "/admin/checkup/standards"],
 }

@@ -97,7 +97,7 @@ def actor_name(user: User | None) -> str | None:
     if user.role == "resident" and user.resident is not None:
         return user.resident.name
     if user.role == "operator" and user.organisation:
-        return f"{user.organisation}（{user.username}）"
+        return f"{user.organisation} · {user.username}"
     return user.username
 
 
