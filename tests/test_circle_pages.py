@@ -156,9 +156,9 @@ def test_the_map_writes_each_buildings_name_beside_it_and_explains_the_marks_in_
     page = signed_in(world).get("/circle/?group=elderly&type=elderly_care").get_data(as_text=True)
     drawing = page.split("<svg", 1)[1].split("</svg>")[0]
     for name in ("三里亭苑三区21幢", "红梅新村11幢"):  # as text on the map, not only inside a hover <title>
-        assert f'text-anchor="middle">{name}</text>' in drawing
+        assert re.search(rf'class="building-label" x="[\d.]+" y="[\d.]+" text-anchor="\w+">{name}</text>', drawing)
     legend = page.split('<ul class="map-legend"', 1)[1].split("</ul>")[0]
-    for words in ("楼栋：已覆盖", "楼栋：未覆盖（方块带叉）", "楼栋：没有老年人居住", "养老服务服务点", "虚线圈", "楼名写在每个方块上方"):
+    for words in ("楼栋：已覆盖", "楼栋：未覆盖（方块带叉）", "楼栋：没有老年人居住", "养老服务服务点", "虚线圈", "楼名写在每个方块旁边"):
         assert words in legend
 
 
