@@ -191,3 +191,32 @@ def test_a_failed_search_for_times_leaves_the_closure_and_one_plain_notice_per_b
     assert session.get(Booking, first.id).status == "cancelled"
     bodies = [m.body for m in messages(session, kind="closure_notice")]
     assert len(bodies) == 2 and all("请登录预约或打电话给前台" in b for b in bodies)
+
+
+def test_putting_the_times_into_the_notices_is_a_write_of_outbox_updates_only(world):
+    from sqlalchemy import event
+
+    from services.core.database import is_read_only
+
+    session = db.session
+    _two_bookings_and_a_line(session, world)
+    writes: list[list[str]] = []
+
+    def began(conn):
+        if not is_read_only():
+            writes.append([])
+
+    def executed(conn, cursor, statement, *args):
+        if writes and not is_read_only():
+            writes[-1].append(statement.split()[0].upper() + " " + statement.split()[1].strip('"').lower())
+
+    event.listen(db.engine, "begin", began)
+    event.listen(db.engine, "before_cursor_execute", executed)
+    try:
+        closures.close_and_tell(session, DESK, world.room.id, at(TUESDAY, 9), at(TUESDAY, 17), "漏水维修", TELLING)
+    finally:
+        event.remove(db.engine, "begin", began)
+        event.remove(db.engine, "before_cursor_execute", executed)
+    last = writes[-1]
+    assert last and set(last) == {"UPDATE outbox_message"}, last  # one UPDATE a notice, nothing read there
+    assert len(last) == 2

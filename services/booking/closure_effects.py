@@ -22,7 +22,7 @@ from services.booking import availability
 from services.booking.rules import Context
 from services.core import centre
 from services.core.transaction import read_only, write_transaction
-from services.messaging import notices
+from services.messaging import notices, outbox
 from services.routines.scheduler_settings import Settings
 
 log = logging.getLogger("linli.closures")
@@ -81,8 +81,9 @@ def apply(session: Session, closure: Closure, hit: Hit, telling: Telling | None)
 
 
 def offer_alternatives(session: Session, reason: str, booking_ids: list[int], telling: Telling) -> int:
-    """After the closure has committed: look up each resident's nearest free times (no lock held; the
-    closure and the freed seats are visible now) and put them into the notices not yet sent.
+    """After the closure has committed: look up each resident's nearest free times and write the notices'
+    new text (a read, no lock held; the closure and the freed seats are visible now), then put the texts
+    into the notices not yet sent (one short write: an UPDATE each).
 
     Returns how many notices got their times. A failure here leaves the notices as queued (they say to
     sign in or phone the desk), never a second notice, and never undoes the closure.
@@ -90,12 +91,15 @@ def offer_alternatives(session: Session, reason: str, booking_ids: list[int], te
     try:
         with read_only(session):
             ctx = centre.context(session, telling.now, telling.settings.tz, by_staff=False)  # the residents' rules
-            offers = {booking_id: _nearest(session, session.get(Booking, booking_id), ctx, telling)
-                      for booking_id in booking_ids}
+            texts = []
+            for booking_id in booking_ids:
+                booking = session.get(Booking, booking_id)
+                found = _nearest(session, booking, ctx, telling)
+                if found:
+                    texts.append(notices.closure_offer_text(session, booking, reason, found, telling.now,
+                                                            telling.settings))
         with write_transaction(session):
-            return sum(notices.closure_offers(session, session.get(Booking, booking_id), reason, found,
-                                              telling.now, telling.settings)
-                       for booking_id, found in offers.items() if found)
+            return sum(outbox.rewrite_unsent(session, key, body) for key, body in texts)
     except Exception:  # the closure stands and each notice is queued: log it, do not answer 500
         session.rollback()
         log.exception("closure notices: looking up alternatives failed; notices go without them")

@@ -66,13 +66,10 @@ def closure(session: Session, booking: Booking, reason: str, alternatives: list[
     return _queue(session, CLOSURE, booking, f"闭馆通知 / Closure notice: {zh}", body, address, now)
 
 
-def closure_offers(session: Session, booking: Booking, reason: str, alternatives: list[str], now: datetime,
-                   settings: Settings) -> bool:
-    """Put the nearest free times into this booking's queued closure notice, if it has not gone out yet.
-
-    The notice keeps its key: this changes the one row, never adds a second.
-    """
+def closure_offer_text(session: Session, booking: Booking, reason: str, alternatives: list[str], now: datetime,
+                       settings: Settings) -> tuple[str, str]:
+    """(outbox key, text) of this booking's closure notice with the nearest free times in it: worked out
+    by reading only, so that putting it in (outbox.rewrite_unsent) is one UPDATE under the write lock."""
     address = outbox.address_for(session, booking.resident, now.astimezone(settings.tz).date(), settings)
     zh, en = outbox.slot_text(booking.resource, booking.starts_at, booking.ends_at, settings)
-    body = _closure_body(session, booking, reason, alternatives, address, zh, en)
-    return outbox.rewrite_unsent(session, notice_key(CLOSURE, booking), body)
+    return notice_key(CLOSURE, booking), _closure_body(session, booking, reason, alternatives, address, zh, en)
