@@ -34,6 +34,7 @@ from services.demo import demo
 from services.demo.demo_data import LOGINS, RESIDENT_LOGIN
 from tests.web_login import login, page_csrf_token, post_form
 from tests.world import NOW, TZ, make_app
+from views.circle.circle_map import HOUSE_NUMBER
 from views.core.formatting import masked
 
 CATALOGUE = Path(__file__).resolve().parent.parent / "translations" / "en" / "LC_MESSAGES" / "messages.po"
@@ -125,6 +126,8 @@ def _data_words(s) -> list[str]:
     words += [u.username for u in s.scalars(select(User))]
     words += [r.operator for r in s.scalars(select(Resource)) if r.operator]
     words += [b.name for b in s.scalars(select(Building))] + [p.name for p in s.scalars(select(ServicePoint))]
+    # where buildings crowd, the map writes a building's house number only ("18幢"): data too
+    words += [m.group(0) for b in s.scalars(select(Building)) if (m := HOUSE_NUMBER.search(b.name))]
     words += [c.reason for c in s.scalars(select(Closure))]
     words += [b.note for b in s.scalars(select(Booking)) if b.note]
     words += [b.cancel_reason for b in s.scalars(select(Booking)) if b.cancel_reason]
