@@ -1,6 +1,7 @@
 """The service-circle pages: the SVG map, coverage table, gaps, outreach, trend and CSV exports."""
 import csv
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -149,3 +150,50 @@ def test_a_building_name_that_looks_like_a_formula_is_exported_as_text(world, pa
     cells = [cell for row in read_csv(signed_in(world).get(path)) for cell in row]
     assert "'" + name in cells
     assert not any(cell.startswith(("=", "+", "@", "\t", "\r")) for cell in cells)
+
+
+def test_the_map_writes_each_buildings_name_beside_it_and_explains_the_marks_in_a_legend(world):
+    page = signed_in(world).get("/circle/?group=elderly&type=elderly_care").get_data(as_text=True)
+    drawing = page.split("<svg", 1)[1].split("</svg>")[0]
+    for name in ("三里亭苑三区21幢", "红梅新村11幢"):  # as text on the map, not only inside a hover <title>
+        assert re.search(rf'class="building-label" x="[\d.]+" y="[\d.]+" text-anchor="\w+">{name}</text>', drawing)
+    legend = page.split('<ul class="map-legend"', 1)[1].split("</ul>")[0]
+    for words in ("楼栋：已覆盖", "楼栋：未覆盖（方块带叉）", "楼栋：没有老年人居住", "养老服务服务点", "虚线圈", "楼名写在每个方块旁边"):
+        assert words in legend
+
+
+def test_the_gaps_are_grouped_by_building_or_by_service_with_minutes_rounded(world):
+    client = signed_in(world)
+    by_building = client.get("/circle/gaps").get_data(as_text=True)
+    far, near = by_building.index("<h2>红梅新村11幢 <small>"), by_building.index("<h2>三里亭苑三区21幢 <small>")
+    assert far < near  # three elderly miss the nearest care point there: that round comes first
+    assert "约 " in by_building and not re.search(r"\d+\.\d+ 分钟", by_building)
+    by_type = client.get("/circle/gaps?by=type").get_data(as_text=True)
+    assert "<h2>养老服务 <small>1 幢楼走不到 · 目标 5 分钟</small></h2>" in by_type
+    assert client.get("/circle/gaps?by=colour").status_code == 400
+
+
+def test_a_walk_reads_as_about_so_many_whole_minutes():
+    from views.circle.circle_pages import about_minutes
+
+    with make_app("sqlite://").test_request_context(headers={"Accept-Language": "zh-CN"}):
+        assert [about_minutes(m) for m in (28.4, 27.5, 0.3, None)] == ["约 28 分钟", "约 28 分钟", "不到 1 分钟", "无法到达"]
+
+
+def test_the_trend_page_explains_the_snapshot_in_plain_words_with_a_button_and_no_command(world):
+    client = signed_in(world)
+    page = client.get("/circle/trend").get_data(as_text=True)
+    assert "flask" not in page and "<code>" not in page
+    assert "建议每月保存一次" in page and '<button type="submit" class="primary">保存快照</button>' in page
+    saved = post_form(client, "/circle/snapshots", {"date": "2026-11-23"}, token_from="/circle/trend")
+    assert saved.status_code == 302
+    assert "已保存 2026年11月23日 星期一 的快照" in client.get("/circle/trend").get_data(as_text=True)
+
+
+def test_only_staff_may_save_a_snapshot(world):
+    app, client, _ = world
+    operator = signed_in(world, "care")
+    assert post_form(operator, "/circle/snapshots", {"date": "2026-11-23"}, token_from="/feeds").status_code == 403
+    with app.app_context():
+        from models import CircleSnapshot
+        assert db.session.query(CircleSnapshot).count() == 0

@@ -110,3 +110,113 @@ def test_the_api_closure_answers_with_the_bookings_it_cancelled(any_db_url):
     with centre.app.app_context():
         assert [m.kind for m in messages(db.session, booking_id=made)] == ["closure_notice"]
         db.engine.dispose()
+
+
+def _watch_the_lookup(monkeypatch, url: str) -> list[dict]:
+    """Wrap the real alternatives search: while it runs, look at the database from another connection."""
+    from sqlalchemy import create_engine, text
+
+    seen: list[dict] = []
+    real = availability.alternatives
+    other = create_engine(url)
+
+    def watched(*args, **kwargs):
+        with other.connect() as conn:
+            look = {"closures": conn.execute(text("SELECT count(*) FROM closure")).scalar(),
+                    "cancelled": conn.execute(text("SELECT count(*) FROM booking WHERE status = 'cancelled'")).scalar(),
+                    "notices": conn.execute(text("SELECT count(*) FROM outbox_message")).scalar()}
+        if url.startswith("sqlite"):  # a writer could start right now: nobody holds the write lock
+            import sqlite3
+            raw = sqlite3.connect(url.removeprefix("sqlite:///"), timeout=0, isolation_level=None)
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+                raw.execute("ROLLBACK")
+                look["write_lock_free"] = True
+            except sqlite3.OperationalError:
+                look["write_lock_free"] = False
+            finally:
+                raw.close()
+        seen.append(look)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(closure_effects.availability, "alternatives", watched)
+    return seen
+
+
+def test_the_nearest_times_are_looked_up_after_the_closure_commits_with_no_write_lock_held(world, any_db_url,
+                                                                                         monkeypatch):
+    session = db.session
+    first, second = _two_bookings_and_a_line(session, world)
+    seen = _watch_the_lookup(monkeypatch, str(db.engine.url.render_as_string(hide_password=False)))
+    closures.close_and_tell(session, DESK, world.room.id, at(TUESDAY, 9), at(TUESDAY, 17), "漏水维修", TELLING)
+    assert len(seen) == 2  # one search per cancelled booking
+    for look in seen:  # another connection already sees the closure, both cancellations and both notices
+        assert look["closures"] == 1 and look["cancelled"] == 2 and look["notices"] == 2
+        assert look.get("write_lock_free", True), "the search ran inside the closure's write transaction"
+    for visit in (first, second):
+        [notice] = messages(session, booking_id=visit.id)
+        assert "点链接即可预约" in notice.body and "https://centre.example/my/book/" in notice.body
+
+
+def test_a_notice_already_being_sent_keeps_its_text_and_is_never_queued_twice(world, monkeypatch):
+    session = db.session
+    first, _ = _two_bookings_and_a_line(session, world)
+    real = availability.alternatives
+
+    def sender_claims_first(*args, **kwargs):  # the scheduler claims the notice while the times are looked up
+        from sqlalchemy import update
+
+        from models import OutboxMessage
+        with db.engine.begin() as conn:
+            conn.execute(update(OutboxMessage).values(status="sending"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(closure_effects.availability, "alternatives", sender_claims_first)
+    closures.close_and_tell(session, DESK, world.room.id, at(TUESDAY, 9), at(TUESDAY, 12), "停电", TELLING)
+    [notice] = messages(session, booking_id=first.id)
+    assert "如需改约，请登录预约或打电话给前台" in notice.body and "https://" not in notice.body
+
+
+def test_a_failed_search_for_times_leaves_the_closure_and_one_plain_notice_per_booking(world, monkeypatch):
+    session = db.session
+    first, second = _two_bookings_and_a_line(session, world)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("availability is down")
+
+    monkeypatch.setattr(closure_effects.availability, "alternatives", broken)
+    _, cancelled = closures.close_and_tell(session, DESK, world.room.id, at(TUESDAY, 9), at(TUESDAY, 17), "漏水维修",
+                                           TELLING)
+    assert {b.id for b in cancelled} == {first.id, second.id}
+    assert session.get(Booking, first.id).status == "cancelled"
+    bodies = [m.body for m in messages(session, kind="closure_notice")]
+    assert len(bodies) == 2 and all("请登录预约或打电话给前台" in b for b in bodies)
+
+
+def test_putting_the_times_into_the_notices_is_a_write_of_outbox_updates_only(world):
+    from sqlalchemy import event
+
+    from services.core.database import is_read_only
+
+    session = db.session
+    _two_bookings_and_a_line(session, world)
+    writes: list[list[str]] = []
+
+    def began(conn):
+        if not is_read_only():
+            writes.append([])
+
+    def executed(conn, cursor, statement, *args):
+        if writes and not is_read_only():
+            writes[-1].append(statement.split()[0].upper() + " " + statement.split()[1].strip('"').lower())
+
+    event.listen(db.engine, "begin", began)
+    event.listen(db.engine, "before_cursor_execute", executed)
+    try:
+        closures.close_and_tell(session, DESK, world.room.id, at(TUESDAY, 9), at(TUESDAY, 17), "漏水维修", TELLING)
+    finally:
+        event.remove(db.engine, "begin", began)
+        event.remove(db.engine, "before_cursor_execute", executed)
+    last = writes[-1]
+    assert last and set(last) == {"UPDATE outbox_message"}, last  # one UPDATE a notice, nothing read there
+    assert len(last) == 2

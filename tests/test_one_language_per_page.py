@@ -34,6 +34,7 @@ from services.demo import demo
 from services.demo.demo_data import LOGINS, RESIDENT_LOGIN
 from tests.web_login import login, page_csrf_token, post_form
 from tests.world import NOW, TZ, make_app
+from views.circle.circle_map import HOUSE_NUMBER
 from views.core.formatting import masked
 
 CATALOGUE = Path(__file__).resolve().parent.parent / "translations" / "en" / "LC_MESSAGES" / "messages.po"
@@ -48,7 +49,8 @@ STAFF_PAGES = ["/desk", "/desk?date={tomorrow}", "/desk/book", "/desk/book?resid
                "/desk/bookings/{booking}", "/desk/bookings/{booking}/slip", "/desk/roster?resource_id={space}&date={tomorrow}", "/desk/residents",
                "/desk/residents?q=王", "/desk/residents/new", "/desk/residents/{elder}", "/desk/outreach",
                "/calendar/residents/{elder}", "/calendar/residents/{elder}?view=month",
-               "/circle/", "/circle/gaps", "/circle/outreach", "/circle/trend", "/programme",
+               "/circle/", "/circle/gaps", "/circle/gaps?by=type", "/circle/outreach", "/circle/trend", "/programme",
+               "/feeds?q=王", "/feeds?q=xyz",
                "/programme/sessions/{session}", "/checkup", "/checkup/problems", "/checkup/names?building_id=1"]
 PAGES = {
     None: ["/", "/login", "/activate"],
@@ -59,7 +61,8 @@ PAGES = {
     "staff": EVERYONE + STAFF_PAGES,
     "operator": EVERYONE + ["/operator", "/operator?date={tomorrow}", "/operator/closures",
                             "/calendar/spaces/{counselling}", "/programme"],
-    "admin": EVERYONE + STAFF_PAGES + ["/admin", "/admin/audit", "/admin/closures", "/admin/spaces",
+    "admin": EVERYONE + STAFF_PAGES + ["/admin", "/admin/audit", "/admin/audit?type=enrolment&action=read&page=2",
+                                       "/admin/closures", "/admin/spaces",
                                        "/admin/spaces/{space}", "/admin/spaces/new", "/admin/users", "/admin/tokens",
                                        "/admin/checkup/standards"],
 }
@@ -123,6 +126,8 @@ def _data_words(s) -> list[str]:
     words += [u.username for u in s.scalars(select(User))]
     words += [r.operator for r in s.scalars(select(Resource)) if r.operator]
     words += [b.name for b in s.scalars(select(Building))] + [p.name for p in s.scalars(select(ServicePoint))]
+    # where buildings crowd, the map writes a building's house number only ("18幢"): data too
+    words += [m.group(0) for b in s.scalars(select(Building)) if (m := HOUSE_NUMBER.search(b.name))]
     words += [c.reason for c in s.scalars(select(Closure))]
     words += [b.note for b in s.scalars(select(Booking)) if b.note]
     words += [b.cancel_reason for b in s.scalars(select(Booking)) if b.cancel_reason]

@@ -14,7 +14,8 @@ from services.core.access import Actor
 from services.routines import waitlist
 from services.routines.waitlist_use_cases import accept_offer, join_waitlist
 from tests.scheduler_world import SETTINGS
-from tests.world import DESK, NOW, TZ, at, book, resident, resident_actor, space
+from tests.world import DESK, NOW, TZ, at, book, make_app, resident, resident_actor, space
+from views.core.formatting import error_message
 
 ADMIN = Actor(user_id=None, role="admin")
 TUESDAY = date(2026, 11, 24)
@@ -70,12 +71,35 @@ def test_every_setting_outside_its_range_is_refused_naming_it(name):
         assert refused.value.details["field"] == name
 
 
-def test_hours_that_close_before_they_open_are_refused():
+def test_hours_that_close_before_they_open_are_refused_naming_the_day():
     bad = settings()
-    bad.hours = [(0, time(17), time(8))]
+    bad.hours = [(0, time(8), time(12)), (2, time(17), time(8))]
     with pytest.raises(errors.Invalid) as refused:
         space_settings.check_settings(bad)
-    assert refused.value.details["field"] == "hours"
+    assert refused.value.details["field"] == "hours_2" and refused.value.details["weekday"] == 2
+    with make_app("sqlite://").test_request_context(headers={"Accept-Language": "zh-CN"}):
+        said = error_message(refused.value.message, refused.value.details)
+    assert said == "星期三的开放时间：结束时间须晚于开始时间（17:00-08:00）"
+
+
+def test_a_space_kind_outside_the_list_is_refused_naming_the_field(session):
+    for kind, words in (("rehab_room", "不在列表里"), ("", "请选择空间类型")):
+        odd = settings()
+        odd.texts["kind"] = kind
+        with pytest.raises(errors.Invalid) as refused:
+            space_settings.save_space(session, ADMIN, None, odd)
+        assert refused.value.details["field"] == "kind" and words in refused.value.message
+    assert session.scalars(select(Resource)).all() == []
+
+
+def test_a_space_saved_before_the_list_of_kinds_keeps_its_own_kind(session):
+    older = space(session, kind="tea_room")
+    session.commit()
+    kept = settings()
+    kept.texts["kind"] = "tea_room"
+    assert space_settings.save_space(session, ADMIN, older.id, kept).kind == "tea_room"
+    with pytest.raises(errors.Invalid):
+        space_settings.save_space(session, ADMIN, None, kept)  # a new space chooses from the list
 
 
 def test_only_an_admin_changes_a_space(session):

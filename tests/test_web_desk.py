@@ -119,7 +119,7 @@ def test_reading_a_counselling_booking_and_a_resident_record_is_audited(world):
     assert ("read", "resident", world.ids["other"]) in rows
     assert ("read", "booking", world.ids["my_booking"]) not in rows
     admin_page = world.client("admin").get("/admin/audit").get_data(as_text=True)
-    assert "desk" in admin_page and f"#{world.ids['their_booking']}" in admin_page
+    assert "desk" in admin_page and f'href="/desk/bookings/{world.ids["their_booking"]}"' in admin_page
 
 
 def test_the_board_shows_a_change_at_once_though_its_table_is_reused(world):

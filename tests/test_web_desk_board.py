@@ -84,3 +84,23 @@ def test_a_desk_cancellation_tells_the_resident_with_the_reason(world):
     with world.app.app_context():
         [sent] = db.session.scalars(select(OutboxMessage).where(OutboxMessage.booking_id == world.ids["their_booking"]))
         assert sent.kind == "booking_cancelled" and "中心临时闭馆" in sent.body and sent.recipient == "13900000002"
+
+
+def test_an_activity_session_on_the_board_opens_its_roster_for_staff(world):
+    from models import ActivitySession, db
+    from services.activities.programme import ActivityInput
+    from tests.activities_world import place
+    from tests.world import DESK
+
+    with world.app.app_context():
+        data = ActivityInput(title="绘本故事会", title_en="Storytime", kind="storytime", seats=2,
+                             resource_id=world.ids["library"], start=at(TOMORROW, 14), end=at(TOMORROW, 15),
+                             groups=[], min_age=None, max_age=None, guardian_present=False)
+        place(db.session, data, DESK)
+        session_id = db.session.scalar(db.select(ActivitySession.id))
+    desk = world.client("staff")
+    board = desk.get(f"/desk?date={TOMORROW}").get_data(as_text=True)
+    link = f'href="/programme/sessions/{session_id}"'
+    assert link in board and "绘本故事会" in board
+    roster = desk.get(f"/programme/sessions/{session_id}")
+    assert roster.status_code == 200 and "绘本故事会" in roster.get_data(as_text=True)

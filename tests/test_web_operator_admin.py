@@ -57,9 +57,38 @@ def test_bad_hours_are_refused_in_words_and_nothing_changes(world):
                           {"name": "绘本馆", "name_en": "Library", "kind": "x", "capacity": "8", "slot_minutes": "60",
                            "buffer_minutes": "0", "min_duration_minutes": "30", "max_duration_minutes": "120",
                            "min_notice_minutes": "30", "window_days": "7", "hours_0": "9点到12点"})
-    assert response.status_code == 422 and "开放时间格式" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "星期一的开放时间格式应为 08:00-12:00：9点到12点" in response.get_data(as_text=True)
     with world.app.app_context():
         assert db.session.get(Resource, world.ids["library"]).capacity == 2
+
+
+SPACE_FORM = {"name": "绘本馆", "name_en": "Library", "kind": "picture_book_library", "capacity": "8",
+              "slot_minutes": "60", "buffer_minutes": "0", "min_duration_minutes": "30", "max_duration_minutes": "120",
+              "min_notice_minutes": "30", "window_days": "7"}
+
+
+def test_the_space_form_offers_the_kinds_as_a_list_with_their_names(world):
+    page = world.client("admin").get(f"/admin/spaces/{world.ids['library']}").get_data(as_text=True)
+    assert '<select id="kind" name="kind" required>' in page
+    assert '<option value="picture_book_library" selected>绘本馆、阅览室</option>' in page
+    assert '<option value="counselling">心理咨询</option>' in page
+
+
+def test_a_kind_not_on_the_list_is_refused_in_words(world):
+    client = world.client("admin")
+    response = world.post(client, f"/admin/spaces/{world.ids['library']}", {**SPACE_FORM, "kind": "library"})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 422 and "空间类型“library”不在列表里，请从列表中选择" in text
+    assert 'aria-invalid="true"' in text
+
+
+def test_an_hours_error_names_the_day_in_the_readers_language(world):
+    client = world.client("admin")
+    bad = {**SPACE_FORM, "hours_0": "09:00-12:00", "hours_2": "17:00-08:00"}
+    zh = world.post(client, f"/admin/spaces/{world.ids['library']}", bad).get_data(as_text=True)
+    assert "星期三的开放时间：结束时间须晚于开始时间（17:00-08:00）" in zh
+    en = world.post(client, f"/admin/spaces/{world.ids['library']}", bad, headers={"Accept-Language": "en"})
+    assert "Wednesday" in en.get_data(as_text=True)
 
 
 def test_an_admin_closes_the_whole_centre(world):

@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload
 from werkzeug.security import generate_password_hash
 
-from models import ROLES, ApiToken, Resident, User, UserSetting
+from models import ROLES, ApiToken, Resident, Resource, User, UserSetting
 from models.base import utcnow
 from services.core import errors, settings_cache
 from services.core.errors import N_
@@ -117,3 +117,11 @@ def token_state(row: ApiToken, now: datetime) -> str:
     if row.revoked_at is not None:
         return "revoked"
     return "expired" if row.expires_at is not None and row.expires_at <= now else "active"
+
+
+def operator_organisations(session: Session) -> list[str]:
+    """The organisations that run spaces or have operator logins: the list staff choose from."""
+    running = session.scalars(select(Resource.operator).where(Resource.operator.is_not(None)).distinct())
+    logins = session.scalars(select(User.organisation).where(User.role == "operator",
+                                                             User.organisation.is_not(None)).distinct())
+    return sorted({name for name in (*running, *logins) if name and name.strip()})

@@ -2,8 +2,14 @@
 saved, cancelling them with its reason, freeing their seats and telling each resident (or guardian) with
 the nearest times they could book instead, as one-tap links.
 
+Each notice is queued inside the closure's own write transaction, so it exists exactly when the
+cancellation does. The nearest free times are looked up only after that transaction has committed,
+with no write lock held (they search a week of availability: seconds of BEGIN IMMEDIATE queueing for
+every other booking on SQLite otherwise), and then written into the notices still waiting to be sent.
+
 Names go to staff only: an operator sees how many, not who (the view decides what to show).
 """
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,8 +21,11 @@ from models import Booking, Closure, Resource, WaitlistEntry, utcnow
 from services.booking import availability
 from services.booking.rules import Context
 from services.core import centre
-from services.messaging import notices
+from services.core.transaction import read_only, write_transaction
+from services.messaging import notices, outbox
 from services.routines.scheduler_settings import Settings
+
+log = logging.getLogger("linli.closures")
 
 # Builds the one-tap link for a resident to book (resource id, resident id, start) — the web layer knows URLs.
 LinkFor = Callable[[int, int, datetime], str]
@@ -53,7 +62,8 @@ def hit_by(session: Session, resource: Resource | None, start: datetime, end: da
 
 
 def apply(session: Session, closure: Closure, hit: Hit, telling: Telling | None) -> list[Booking]:
-    """Cancel what the closure hits with its reason; the waitlist for those hours lapses; each resident is told."""
+    """Cancel what the closure hits with its reason; the waitlist for those hours lapses; each resident's
+    notice is queued (without the nearest times yet: see offer_alternatives)."""
     now = telling.now if telling else utcnow()
     reason = f"闭馆：{closure.reason}"
     for entry_id in (e.id for e in hit.offers):
@@ -63,13 +73,37 @@ def apply(session: Session, closure: Closure, hit: Hit, telling: Telling | None)
     for booking in hit.bookings:
         booking.status, booking.cancel_reason, booking.updated_at = "cancelled", reason, now
         booking.sequence += 1
-    session.flush()  # the closure and the freed seats are visible to the alternatives below
+    session.flush()
     if telling is not None:
-        ctx = centre.context(session, now, telling.settings.tz, by_staff=False)  # the residents' own rules
         for booking in hit.bookings:
-            notices.closure(session, booking, closure.reason, _nearest(session, booking, ctx, telling), now,
-                            telling.settings)
+            notices.closure(session, booking, closure.reason, [], now, telling.settings)
     return hit.bookings
+
+
+def offer_alternatives(session: Session, reason: str, booking_ids: list[int], telling: Telling) -> int:
+    """After the closure has committed: look up each resident's nearest free times and write the notices'
+    new text (a read, no lock held; the closure and the freed seats are visible now), then put the texts
+    into the notices not yet sent (one short write: an UPDATE each).
+
+    Returns how many notices got their times. A failure here leaves the notices as queued (they say to
+    sign in or phone the desk), never a second notice, and never undoes the closure.
+    """
+    try:
+        with read_only(session):
+            ctx = centre.context(session, telling.now, telling.settings.tz, by_staff=False)  # the residents' rules
+            texts = []
+            for booking_id in booking_ids:
+                booking = session.get(Booking, booking_id)
+                found = _nearest(session, booking, ctx, telling)
+                if found:
+                    texts.append(notices.closure_offer_text(session, booking, reason, found, telling.now,
+                                                            telling.settings))
+        with write_transaction(session):
+            return sum(outbox.rewrite_unsent(session, key, body) for key, body in texts)
+    except Exception:  # the closure stands and each notice is queued: log it, do not answer 500
+        session.rollback()
+        log.exception("closure notices: looking up alternatives failed; notices go without them")
+        return 0
 
 
 def _nearest(session: Session, booking: Booking, ctx: Context, telling: Telling) -> list[str]:

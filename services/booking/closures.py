@@ -53,7 +53,11 @@ def close_and_tell(session: Session, actor: Actor, resource_id: int | None, star
             raise errors.NotFound(N_("找不到该空间"), field="resource_id")
         closure = close(session, actor, resource, start, end, reason)
         hit = closure_effects.hit_by(session, resource, closure.starts_at, closure.ends_at)
-        return closure, closure_effects.apply(session, closure, hit, telling)
+        cancelled = closure_effects.apply(session, closure, hit, telling)
+        closure_reason, cancelled_ids = closure.reason, [b.id for b in cancelled]
+    if telling is not None and cancelled_ids:  # committed: the slow search runs with no write lock held
+        closure_effects.offer_alternatives(session, closure_reason, cancelled_ids, telling)
+    return closure, cancelled
 
 
 def remove_closure(session: Session, actor: Actor, closure_id: int) -> None:

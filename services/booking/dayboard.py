@@ -11,7 +11,16 @@ from datetime import date, datetime
 from sqlalchemy import String, bindparam, cast, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from models import ACTIVE_STATUSES, Booking, Building, Closure, Resident, Resource, WaitlistEntry
+from models import (
+    ACTIVE_STATUSES,
+    ActivitySession,
+    Booking,
+    Building,
+    Closure,
+    Resident,
+    Resource,
+    WaitlistEntry,
+)
 from services.booking import occupancy
 from services.booking.availability import Slot, grid
 from services.booking.rules import DESK_GRACE, Context
@@ -32,6 +41,8 @@ class BoardBooking:
     status: str
     resident_name: str
     building_name: str | None
+    # An activity session's hold on the space (no resident): the board opens the session's roster instead.
+    session_id: int | None = None
 
 
 @dataclass
@@ -94,9 +105,10 @@ def board(session: Session, day: date, ctx: Context, resources: list[Resource] |
     ids = [r.id for r in spaces]
     rows = session.execute(
         select(Booking.id, Booking.resource_id, Booking.starts_at, Booking.ends_at, Booking.party_size,
-               Booking.status, func.coalesce(Resident.name, Booking.note), Building.name)
+               Booking.status, func.coalesce(Resident.name, Booking.note), Building.name, ActivitySession.id)
         # Outer join: an activity session holds its space with a resident-less row (its note names it).
         .outerjoin(Resident, Booking.resident_id == Resident.id)
+        .outerjoin(ActivitySession, ActivitySession.booking_id == Booking.id)
         .outerjoin(Building, Resident.building_id == Building.id)
         .where(Booking.resource_id.in_(ids), Booking.starts_at < end, Booking.ends_at > start,
                Booking.status != "cancelled")

@@ -26,6 +26,10 @@ BOUNDS = {"capacity": (1, 500), "floor": (-5, 50), "slot_minutes": (10, 480), "b
           "window_days": (1, 365), "weekly_quota": (1, 50), "special_window_days": (1, 365)}
 OPTIONAL = ("floor", "weekly_quota", "special_window_days")
 TEXTS = {"name": 120, "name_en": 120, "kind": 40}
+# The kinds of space a centre has: the API's `kind` filter, the check-up's standards and the circle read them.
+SPACE_KINDS = ("elderly_care", "rehab", "counselling", "picture_book_library", "early_education", "nursery",
+               "after_school", "play_area", "shared_kitchen", "meal", "health", "activity_room", "meeting_room",
+               "fitness", "activity_ground")
 MAX_OPERATOR = 120
 MAX_AREA_M2 = 1_000_000
 
@@ -58,8 +62,26 @@ def _check_number(name: str, value: int | None) -> None:
         raise errors.Invalid(name, f"{name} 应在 {low}–{high} 之间 / {name} must be {low}–{high}")
 
 
-def check_settings(settings: SpaceSettings) -> None:
+def _check_kind(kind: str, current_kind: str | None) -> None:
+    """One of the known kinds; a space saved before the list existed may keep the kind it has."""
+    if not kind:
+        raise errors.Invalid("kind", N_("请选择空间类型"))
+    if kind not in SPACE_KINDS and kind != current_kind:
+        raise errors.Invalid("kind", N_("空间类型“%(value)s”不在列表里，请从列表中选择"), value=kind[:40])
+
+
+def _check_hours(hours: list[tuple[int, time, time]]) -> None:
+    for weekday, opens, closes in hours:
+        if not 0 <= weekday <= 6:
+            raise errors.Invalid("hours", N_("%(field)s 无效"))
+        if closes <= opens:  # the field is the day's own box, and the message names the day
+            raise errors.Invalid(f"hours_{weekday}", N_("%(day)s的开放时间：结束时间须晚于开始时间（%(part)s）"),
+                                 weekday=weekday, part=f"{opens:%H:%M}-{closes:%H:%M}")
+
+
+def check_settings(settings: SpaceSettings, current_kind: str | None = None) -> None:
     """Every setting within its range, and the durations consistent with each other."""
+    _check_kind((settings.texts.get("kind") or "").strip(), current_kind)
     for name, limit in TEXTS.items():
         value = (settings.texts.get(name) or "").strip()
         if not value or len(value) > limit:
@@ -76,10 +98,7 @@ def check_settings(settings: SpaceSettings) -> None:
                              choices=", ".join(GROUPS))
     if settings.area_m2 is not None and not 0 <= settings.area_m2 <= MAX_AREA_M2:
         raise errors.Invalid("area_m2", N_("面积应在 0–1000000 平方米之间"))
-    for weekday, opens, closes in settings.hours:
-        if not 0 <= weekday <= 6 or closes <= opens:
-            raise errors.Invalid("hours", N_("结束须晚于开始：%(part)s"),
-                                 part=f"{opens:%H:%M}-{closes:%H:%M}")
+    _check_hours(settings.hours)
 
 
 def _apply(space: Resource, settings: SpaceSettings) -> None:
@@ -102,7 +121,8 @@ def save_space(session: Session, actor: Actor, resource_id: int | None, settings
     """Admins create a space (resource_id None) or change one's rules; checked before the write lock."""
     if actor.role != "admin":
         raise errors.Forbidden()
-    check_settings(settings)
+    current = session.get(Resource, resource_id) if resource_id else None
+    check_settings(settings, current.kind if current else None)
     with write_transaction(session):
         space = session.get(Resource, resource_id) if resource_id else Resource()
         if space is None:

@@ -43,3 +43,24 @@ def write_transaction(session: Session, keep_loaded: bool = False) -> Iterator[N
         plain.expire_on_commit = expire_on_commit
         _writing.reset(token)
         mark_read_only(was_read_only)
+
+
+@contextmanager
+def read_only(session: Session) -> Iterator[None]:
+    """Reads that take no write lock (a deferred BEGIN on SQLite, where a CLI or job would otherwise begin
+    IMMEDIATE): for a slow look-up between writes. Ends what was open before and the read afterwards.
+    Inside a write transaction it is part of that write."""
+    if _writing.get():
+        yield
+        return
+    was_read_only = is_read_only()
+    session.commit()  # nothing is pending here: this only ends the transaction open so far
+    mark_read_only(True)
+    try:
+        yield
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        mark_read_only(was_read_only)

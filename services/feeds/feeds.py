@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from models import FEED_SCOPES, Booking, CalendarFeed, FeedChange, Resident, Resource, User
+from services.accounts.accounts import operator_organisations
 from services.core import audit, errors
 from services.core.access import Actor, actor_for, may_see_resident, runs_space
 from services.core.centre import current_centre
@@ -84,6 +85,9 @@ def create_feed(session: Session, user: User, scope: str, resource_id: int | Non
         feed.organisation = organisation if actor.is_staff and organisation else actor.organisation
         if not feed.organisation:
             raise errors.Invalid("organisation", N_("需要运营机构名称"))
+        if actor.is_staff and feed.organisation not in operator_organisations(session):
+            raise errors.Invalid("organisation", N_("没有名为“%(value)s”的运营机构，请从列表中选择"),
+                                 value=feed.organisation[:120])
     feed.user = user
     _require_scope_allowed(session, actor, feed)
     token = secrets.token_urlsafe(TOKEN_BYTES)

@@ -48,14 +48,28 @@ def cancellation(session: Session, booking: Booking, actor: Actor, now: datetime
     return _queue(session, CANCELLED, booking, f"预约已取消 / Booking cancelled: {zh}", body, address, now)
 
 
+def _closure_body(session: Session, booking: Booking, reason: str, alternatives: list[str],
+                  address: outbox.Address, zh: str, en: str) -> str:
+    offers = "；".join(alternatives)
+    return (f"{outbox.signature(session)}抱歉，因{reason}闭馆，{_who(booking, address)} {zh} 已取消。"
+            + (f"可以改约（点链接即可预约）：{offers}" if offers else "如需改约，请登录预约或打电话给前台。")
+            + f" / Sorry, {en} was cancelled: the space is closed ({reason})."
+            + (f" Nearest free times: {offers}" if offers else ""))
+
+
 def closure(session: Session, booking: Booking, reason: str, alternatives: list[str], now: datetime,
             settings: Settings) -> bool:
     """A closure cancelled this booking: say why, and offer the nearest free times as one-tap links."""
     address = outbox.address_for(session, booking.resident, now.astimezone(settings.tz).date(), settings)
     zh, en = outbox.slot_text(booking.resource, booking.starts_at, booking.ends_at, settings)
-    offers = "；".join(alternatives)
-    body = (f"{outbox.signature(session)}抱歉，因{reason}闭馆，{_who(booking, address)} {zh} 已取消。"
-            + (f"可以改约（点链接即可预约）：{offers}" if offers else "如需改约，请登录预约或打电话给前台。")
-            + f" / Sorry, {en} was cancelled: the space is closed ({reason})."
-            + (f" Nearest free times: {offers}" if offers else ""))
+    body = _closure_body(session, booking, reason, alternatives, address, zh, en)
     return _queue(session, CLOSURE, booking, f"闭馆通知 / Closure notice: {zh}", body, address, now)
+
+
+def closure_offer_text(session: Session, booking: Booking, reason: str, alternatives: list[str], now: datetime,
+                       settings: Settings) -> tuple[str, str]:
+    """(outbox key, text) of this booking's closure notice with the nearest free times in it: worked out
+    by reading only, so that putting it in (outbox.rewrite_unsent) is one UPDATE under the write lock."""
+    address = outbox.address_for(session, booking.resident, now.astimezone(settings.tz).date(), settings)
+    zh, en = outbox.slot_text(booking.resource, booking.starts_at, booking.ends_at, settings)
+    return notice_key(CLOSURE, booking), _closure_body(session, booking, reason, alternatives, address, zh, en)

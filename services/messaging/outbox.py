@@ -109,6 +109,14 @@ def queue(session: Session, key: str, kind: str, address: Address, subject: str,
     return session.execute(stmt).rowcount == 1
 
 
+def rewrite_unsent(session: Session, key: str, body: str) -> bool:
+    """Change the text of a queued message nobody has tried to send yet; True when it was changed."""
+    return session.execute(update(OutboxMessage).where(OutboxMessage.dedupe_key == key,
+                                                       OutboxMessage.status == "pending",
+                                                       OutboxMessage.attempts == 0)
+                           .values(body=body)).rowcount == 1
+
+
 def existing_keys(session: Session, keys: list[str]) -> set[str]:
     """Which of these dedupe keys are already queued: lets a job skip its no-op inserts."""
     found: set[str] = set()

@@ -8,15 +8,18 @@ from services.accounts import accounts, roles, signin
 from services.accounts.roles import STAFF_ROLES
 from services.backup import backups
 from services.booking import holiday_calendar
-from services.core import audit
+from services.core import audit_log as audit_log_service
 from services.core.centre import change_settings, current_centre
+from services.core.clock import parse_day
 from services.core.errors import DomainError, Invalid, InvalidState
 from services.core.numbers import is_whole_number
+from views.api.fields import centre_tz
 from views.api.output import now
-from views.core.pages import page_actor, readable, today
+from views.core.pages import int_arg, page_actor, readable, today
 from views.core.roles import admin_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+AUDIT_TYPES = ("booking", "resident", "enrolment")
 
 
 @bp.get("")
@@ -110,5 +113,24 @@ def revoke_token(token_id: int):
 @bp.get("/audit")
 @admin_required
 def audit_log():
-    kind = request.args.get("type") if request.args.get("type") in ("booking", "resident") else None
-    return render_template("admin/audit.html", rows=audit.recent(db.session, object_type=kind), kind=kind)
+    """Names and links instead of ids, with date, actor and action filters, 50 entries a page."""
+    kind = request.args.get("type") if request.args.get("type") in AUDIT_TYPES else None
+    action = request.args.get("action") or None
+    filters = audit_log_service.Filters(first_day=_optional_day("from"), last_day=_optional_day("until"),
+                                        user_id=int_arg("actor"), action=action, object_type=kind)
+    try:
+        page = audit_log_service.read_log(db.session, page_actor(), filters, int_arg("page") or 1, centre_tz(), now())
+    except Invalid as err:
+        abort(400, description=readable(err))
+    query = {k: v for k, v in request.args.items() if k != "page" and v}
+    others = {k: v for k, v in query.items() if k != "type"}  # the type buttons keep the other filters
+    return render_template("admin/audit.html", page=page, kind=kind, filters=filters, query=query, others=others,
+                           actors=audit_log_service.actors(db.session), actions=audit_log_service.ACTIONS)
+
+
+def _optional_day(name: str):
+    raw = request.args.get(name, "")
+    try:
+        return parse_day(raw, name) if raw else None
+    except Invalid as err:
+        abort(400, description=readable(err))

@@ -3,12 +3,13 @@ from datetime import time
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from models import GROUPS, Closure, Resource, db
 from services.booking import closures as closures_service
 from services.booking import space_settings
-from services.booking.space_settings import BOUNDS, TEXTS, SpaceSettings
+from services.booking.space_settings import BOUNDS, SPACE_KINDS, TEXTS, SpaceSettings
 from services.core.errors import N_, Invalid
 from services.core.numbers import is_whole_number
 from views.api.output import now
@@ -17,6 +18,13 @@ from views.core.pages import day_arg, int_arg, local_instant, or_404, page_actor
 from views.core.roles import admin_required
 
 bp = Blueprint("admin_spaces", __name__, url_prefix="/admin")
+KIND_LABELS = {
+    "elderly_care": _l("养老驿站（日间照料、休闲活动）"), "rehab": _l("康复理疗、康复训练"), "counselling": _l("心理咨询"),
+    "picture_book_library": _l("绘本馆、阅览室"), "early_education": _l("儿童早教"), "nursery": _l("托育（0–3岁）"),
+    "after_school": _l("四点半课堂（课后托管）"), "play_area": _l("亲子游乐区"), "shared_kitchen": _l("共享厨房"),
+    "meal": _l("助餐点、老年食堂"), "health": _l("健康小屋"), "activity_room": _l("多功能活动室"),
+    "meeting_room": _l("议事厅、会议室"), "fitness": _l("健身房"), "activity_ground": _l("室外活动场地"),
+}
 
 
 @bp.get("/spaces")
@@ -41,7 +49,8 @@ def _hours(text: str, weekday: int) -> list[tuple[int, time, time]]:
         try:
             opens, closes = (time.fromisoformat(t.strip()) for t in part.replace("–", "-").split("-"))
         except ValueError:
-            raise Invalid("hours", N_("开放时间格式应为 08:00-12:00：%(part)s"), part=part) from None
+            raise Invalid(f"hours_{weekday}", N_("%(day)s的开放时间格式应为 08:00-12:00：%(part)s"), weekday=weekday,
+                          part=part) from None
         periods.append((weekday, opens, closes))
     return periods
 
@@ -72,9 +81,16 @@ def hours_text(space: Resource, weekday: int) -> str:
     return ", ".join(f"{h.opens:%H:%M}-{h.closes:%H:%M}" for h in space.hours if h.weekday == weekday)
 
 
-def _edit_page(space: Resource, form=None, error: str | None = None, status: int = 200):
+def _kinds(space: Resource) -> list[tuple[str, str]]:
+    """The known kinds with their names; a space's own older kind stays on the list so saving keeps it."""
+    known = [(kind, str(KIND_LABELS[kind])) for kind in SPACE_KINDS]
+    return known if not space.kind or space.kind in SPACE_KINDS else [(space.kind, space.kind), *known]
+
+
+def _edit_page(space: Resource, form=None, error: str | None = None, status: int = 200, field: str | None = None):
     return render_template("admin/space.html", space=space, form=form, error=error, groups=GROUPS,
-                           hours={d: hours_text(space, d) for d in range(7)}), status
+                           hours={d: hours_text(space, d) for d in range(7)}, kinds=_kinds(space),
+                           error_field=field), status
 
 
 @bp.get("/spaces/new")
@@ -97,7 +113,8 @@ def save_space(resource_id: int | None = None):
     try:
         space_settings.save_space(db.session, page_actor(), resource_id, settings_from(request.form))
     except Invalid as err:
-        return _edit_page(space or Resource(groups=[], group_window_days={}), request.form, readable(err), 422)
+        return _edit_page(space or Resource(groups=[], group_window_days={}), request.form, readable(err), 422,
+                          err.details.get("field"))
     flash(_("已保存"), "ok")
     return redirect(url_for("admin_spaces.spaces"))
 

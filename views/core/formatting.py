@@ -111,10 +111,13 @@ def local_hour(instant: datetime) -> int:
 def error_message(message: str, params: dict | None = None) -> str:
     """A domain message (a catalogue msgid and its parameters) in the reader's language.
 
-    A booking's status among the parameters also reads as its label (`status_label`)."""
+    A booking's status among the parameters also reads as its label (`status_label`), a weekday
+    number as the day's name (`day`)."""
     params = dict(params or {})
     if "booking_status" in params:
         params["status_label"] = label(params["booking_status"])
+    if isinstance(params.get("weekday"), int) and 0 <= params["weekday"] <= 6:  # a day of the week, by name
+        params["day"] = (WEEKDAYS_EN if current_lang() == "en" else WEEKDAYS_ZH)[params["weekday"]]
     return fill(gettext(message), params)
 
 

@@ -5,10 +5,12 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from models import Resident, Resource, db
+from services.accounts import accounts, residents
 from services.core.access import runs_space
 from services.core.errors import DomainError
 from services.core.numbers import optional_whole_number
 from services.feeds import feeds
+from views.api.output import now
 from views.core.pages import page_actor, readable
 from views.feeds.feeds import create_from, feed_urls, revoke
 
@@ -20,7 +22,13 @@ def _choices(actor) -> dict:
               if actor.is_staff or runs_space(actor, s)]
     people = list(db.session.scalars(select(Resident).where(Resident.id.in_(actor.resident_ids))
                                      .order_by(Resident.id))) if actor.resident_ids else []
-    return {"spaces": spaces, "people": people}
+    if not actor.is_staff:
+        return {"spaces": spaces, "people": people}
+    # Staff find the resident by name or building (each one listed is an audited read) and pick the organisation.
+    query = (request.args.get("q") or "").strip()[:100]
+    found = residents.search_residents(db.session, actor, query, now()) if query else []
+    return {"spaces": spaces, "people": people, "q": query, "found": found,
+            "organisations": accounts.operator_organisations(db.session)}
 
 
 def _names() -> dict:
