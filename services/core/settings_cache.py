@@ -1,5 +1,5 @@
-"""Per-process reuse of records that change only when an admin edits them: the centre, a space with its hours,
-an account and its API tokens.
+"""Per-process reuse of records that change only when someone edits the settings: the centre, spaces with their
+hours, accounts with their display settings and API tokens.
 
 A copy is loaded in a session of its own (always a deferred read, so it never queues behind a write lock) together
 with the settings counter it was loaded under, and kept in this process. A request uses the copy only while the
@@ -45,7 +45,7 @@ def reused(session: Session, key: Hashable, load: Callable[[Session], T]) -> T:
     callers must not change). An instance comes back merged into `session` without a query, so callers may use and
     even change it as if they had loaded it.
     """
-    if _changing_settings(session):
+    if _changing_settings(session) or _in_memory(session.get_bind()):
         return load(session)
     current = version(session)
     copies = _stores.setdefault(session.get_bind(), {})
@@ -59,6 +59,11 @@ def reused(session: Session, key: Hashable, load: Callable[[Session], T]) -> T:
             return load(session)
     copy = made[1]
     return session.merge(copy, load=False) if hasattr(copy, "_sa_instance_state") else copy
+
+
+def _in_memory(bind: Engine) -> bool:
+    """An in-memory SQLite database has one connection, already in this transaction: no session of its own."""
+    return bind.dialect.name == "sqlite" and bind.url.database in (None, "", ":memory:")
 
 
 @contextmanager
