@@ -34,7 +34,7 @@ from tests.world import TZ, make_app, reset_postgres, resident, space  # noqa: E
 
 SPACES, RESIDENTS, FEEDS = 30, 300, 400
 DAY_HOURS = [(d, clock_time(8), clock_time(20)) for d in range(7)]
-ALWAYS_OPEN = [(d, clock_time(0), clock_time(23, 59)) for d in range(7)]
+ALWAYS_OPEN = [(d, clock_time(0), clock_time(23, 59)) for d in range(7)]  # book.lua books 00:00-23:00 starts
 HALLS = 10
 PASSWORD = "bench-pass-0001"
 

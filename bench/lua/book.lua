@@ -21,7 +21,9 @@ local function iso(t) return os.date("!%Y-%m-%dT%H:%M:%SZ", t) end
 function request()
   local k = n
   n = n + stride
-  local start = first + math.floor(k / #spaces) * 3600
+  -- 23 one-hour slots a day: the halls close at 23:59, so 23:00-24:00 would be refused as outside the hours
+  local slot = math.floor(k / #spaces)
+  local start = first + math.floor(slot / 23) * 86400 + (slot % 23) * 3600
   local body = string.format('{"resource_id": %s, "resident_id": %s, "start": "%s", "end": "%s"}',
     spaces[k % #spaces + 1], residents[k % #residents + 1], iso(start), iso(start + 3600))
   return wrk.format("POST", "/api/v1/bookings", headers, body)
