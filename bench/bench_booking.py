@@ -27,18 +27,25 @@ from tests.world import context, make_app, resident, space  # noqa: E402
 ALWAYS_OPEN = [(d, clock_time(0), clock_time(23, 59)) for d in range(7)]
 
 
+PROBED_YEAR_BOOKINGS = 1_000
+
+
 def fill(url: str, bookings: int) -> tuple:
-    """A centre with `bookings` spread over 10 spaces and ~4 years; returns the app and a probe space."""
+    """A centre of 10 spaces: 1,000 bookings in 2026 (the days probed), the rest as history in 2021-2025.
+
+    The probed days hold the same bookings at every size, so the figures show what history costs a lookup.
+    """
     app = make_app(url)
     rng = random.Random(7)
     with app.app_context():
         s = db.session
         spaces = [space(s, exclusive=False, capacity=10_000, hours=ALWAYS_OPEN) for _ in range(10)]
         person = resident(s)
-        origin = datetime(2024, 1, 1, tzinfo=UTC)
+        probed, history = datetime(2026, 1, 1, tzinfo=UTC), datetime(2021, 1, 1, tzinfo=UTC)
         rows = []
-        for _ in range(bookings):
-            start = origin + timedelta(hours=rng.randrange(4 * 365 * 24))
+        for n in range(bookings):
+            origin, years = (probed, 1) if n < PROBED_YEAR_BOOKINGS else (history, 5)
+            start = origin + timedelta(hours=rng.randrange(years * 365 * 24))
             rows.append({"resource_id": rng.choice(spaces).id, "resident_id": person.id, "starts_at": start,
                          "ends_at": start + timedelta(hours=1), "party_size": 1, "status": "confirmed",
                          "exclusive": False, "channel": "desk", "sequence": 0, "created_at": origin,

@@ -53,6 +53,8 @@ class Booking(db.Model):
 
     __table_args__ = (
         Index("ix_booking_resource_start", "resource_id", "starts_at"),
+        # The day board's fingerprint counts one day's bookings across every space.
+        Index("ix_booking_starts_at", "starts_at"),
         # Second line of defence on PostgreSQL: no two active bookings overlap in an exclusive space.
         ExcludeConstraint(
             ("resource_id", "="),

@@ -1,4 +1,4 @@
-"""The settings counter: one row bumped with every change of spaces, hours and the centre
+"""The settings counter: one row bumped with every change of spaces, hours and the centre; bookings by start
 
 Revision ID: pf0a5e000001
 Revises: ch3c0a000001
@@ -26,7 +26,9 @@ def upgrade():
     )
     # The time of creation, not a fixed date: a database made anew never reads as one a worker has seen.
     op.bulk_insert(settings_change, [{'id': 1, 'counter': 0, 'changed_at': datetime.now(UTC)}])
+    op.create_index('ix_booking_starts_at', 'booking', ['starts_at'])
 
 
 def downgrade():
+    op.drop_index('ix_booking_starts_at', table_name='booking')
     op.drop_table('settings_change')

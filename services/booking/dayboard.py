@@ -111,6 +111,7 @@ def board(session: Session, day: date, ctx: Context, resources: list[Resource] |
         .outerjoin(ActivitySession, ActivitySession.booking_id == Booking.id)
         .outerjoin(Building, Resident.building_id == Building.id)
         .where(Booking.resource_id.in_(ids), Booking.starts_at < end, Booking.ends_at > start,
+               Booking.starts_at >= start - occupancy.LONGEST_BOOKING,  # bounds the index range from below
                Booking.status != "cancelled")
         .order_by(Booking.starts_at, Booking.id))
     by_space: dict[int, list[BoardBooking]] = defaultdict(list)
@@ -143,7 +144,8 @@ def stamp(session: Session, day: date, tz) -> int:
     (and updated_at); new or deleted rows change counts and id sums. One statement, built once: one round trip.
     """
     start, end = local_day_bounds(day, tz)
-    return hash(tuple(session.execute(_STAMP, {"start": start, "end": end}).one()))
+    params = {"start": start, "end": end, "scan_from": start - occupancy.LONGEST_BOOKING}
+    return hash(tuple(session.execute(_STAMP, params).one()))
 
 
 def _columns(aggregate):
@@ -157,8 +159,9 @@ def _columns(aggregate):
 
 def _stamp_statement():
     start, end = bindparam("start", type_=Booking.starts_at.type), bindparam("end", type_=Booking.ends_at.type)
+    scan_from = bindparam("scan_from", type_=Booking.starts_at.type)  # no booking is longer: bounds the index range
     bookings = (select(func.count(), func.max(Booking.updated_at), func.sum(Booking.id), func.sum(Booking.sequence))
-                .where(Booking.starts_at < end, Booking.ends_at > start))
+                .where(Booking.starts_at < end, Booking.ends_at > start, Booking.starts_at >= scan_from))
     closures = (select(func.count(), func.sum(Closure.id), func.max(Closure.id))
                 .where(Closure.starts_at < end, Closure.ends_at > start))
     holds = (select(func.count(), func.sum(WaitlistEntry.id))
