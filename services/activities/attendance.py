@@ -1,6 +1,7 @@
 """Attendance: the desk or the activity's operator marks present or absent; a resident may scan the session's QR code.
 
-Absences are rows too (present = false): the check-up and the no-show routine count them.
+Absences are rows too (present = false): the check-up counts them, and each one counts as a no-show
+towards the desk's "missed several times" flag, the same flag as missed bookings (routines.no_shows).
 """
 from datetime import datetime, timedelta
 
@@ -14,6 +15,8 @@ from services.core import audit, errors
 from services.core.access import Actor
 from services.core.errors import N_
 from services.core.transaction import write_transaction
+from services.routines import no_shows
+from services.routines.scheduler_settings import Settings
 
 # Self check-in by QR code from a little before the start until a little after.
 SELF_CHECK_IN_BEFORE = timedelta(minutes=30)
@@ -38,7 +41,7 @@ def _mark(session: Session, row: ActivitySession, resident_id: int, present: boo
 
 
 def record(session: Session, actor: Actor, session_id: int, resident_id: int, present: bool,
-           now: datetime) -> Attendance:
+           now: datetime, settings: Settings) -> Attendance:
     """The desk marks anyone enrolled; the operator those in its own activities. Not before the session starts."""
     with write_transaction(session):
         row = session.get(ActivitySession, session_id)
@@ -55,6 +58,8 @@ def record(session: Session, actor: Actor, session_id: int, resident_id: int, pr
                      actor.user_id, now)
         if row.activity.sensitive:
             audit.record(session, actor.user_id, audit.CHANGE, "attendance", mark.id, now)
+        if not present:
+            no_shows.flag_if_repeated(session, resident_id, f"attendance:{mark.id}", now, settings)
     return mark
 
 
