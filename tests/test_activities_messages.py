@@ -112,3 +112,26 @@ def test_the_purge_of_cancelled_bookings_is_not_stopped_by_a_cancelled_sessions_
     assert housekeeping.purge_personal_data(session, later_on, SETTINGS) >= 1
     session.expunge_all()
     assert session.get(Booking, made_id) is None and session.get(Booking, hold_id) is not None
+
+
+def test_a_confirmation_is_chinese_then_english_whatever_language_the_enrolling_reader_used(app, session):
+    world = build(session)
+    sid = place(session, storytime_input(world)).sessions[0].id
+    with app.test_request_context(headers={"Accept-Language": "en"}):  # a parent on the English pages
+        enrol(session, world.child, sid, actor=resident_actor(world.parent, world.child))
+    [confirmed] = messages(session, "enrolment_confirmed")
+    assert confirmed.body.startswith("【") and "报名成功：绘本故事会" in confirmed.body
+    assert "/ Enrolled: Storytime" in confirmed.body and "（陈一诺）" in confirmed.body
+    assert confirmed.subject == "报名成功：绘本故事会 / Enrolled: Storytime"
+
+
+def test_an_activity_refusal_keeps_its_chinese_msgid_and_is_translated_only_where_it_is_shown(app, session):
+    from views.core.pages import readable
+    world = build(session)
+    sid = place(session, storytime_input(world)).sessions[0].id
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        with pytest.raises(errors.NotEligible) as refused:
+            enrol(session, world.adult, sid)
+        shown = readable(refused.value)
+    assert refused.value.message == refused.value.text() == "该活动不对此居民开放"  # logs and the CLI read Chinese
+    assert shown == "This activity is not open to this resident"

@@ -1,12 +1,17 @@
 """Week and month calendars in the web app, and the pages that make and revoke feeds."""
 import re
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import pytest
 
+from models import Resident, Resource, db
+from services.activities import enrolment, programme
+from services.activities.enrolment import EnrolInput
+from services.activities.programme import ActivityInput
+from tests.activities_world import SETTINGS
 from tests.feed_world import build_world
 from tests.web_login import login, post_form
-from tests.world import database_url
+from tests.world import DESK, NOW, TZ, context, database_url, resident_actor
 
 
 @pytest.fixture
@@ -96,3 +101,33 @@ def test_a_refused_feed_on_the_page_says_why(world):
     answer = post_form(client, "/feeds", {"scope": "resource", "resource_id": str(world.ids["counselling"])},
                        token_from="/feeds")
     assert answer.status_code == 403 and "不能订阅" in answer.get_data(as_text=True)
+
+
+def _enrol_household_and_a_stranger(world):
+    """Saturday 28 November: the child's picture-book session, the elder's choir (not this household's)."""
+    saturday_10 = datetime(2026, 11, 28, 10, tzinfo=TZ)
+    with world.app.app_context():
+        s = db.session
+        library = s.get(Resource, world.ids["library"])
+        child, parent, elder = (s.get(Resident, world.ids[k]) for k in ("child", "parent", "elder"))
+        for title, title_en, start, who, actor in (
+                ("亲子共读会", "Read-together club", saturday_10, child, resident_actor(parent, child)),
+                ("老年合唱团", "Seniors' choir", saturday_10 + timedelta(hours=3), elder, resident_actor(elder))):
+            data = ActivityInput(title=title, title_en=title_en, kind="reading", seats=5, resource_id=library.id,
+                                 start=start, end=start + timedelta(hours=1))
+            row = programme.create_activity(s, DESK, data, context(s, by_staff=True)).sessions[0]
+            enrolment.enrol(s, actor, EnrolInput(resident_id=who.id, session_id=row.id), NOW, SETTINGS)
+
+
+def test_a_residents_week_shows_the_activities_they_and_their_wards_are_enrolled_in(world):
+    _enrol_household_and_a_stranger(world)
+    client = signed_in(world, "13800000001")
+    html = client.get(f"/calendar/residents/{world.ids['parent']}?date=2026-11-25").get_data(as_text=True)
+    saturday = html[html.index("<h2>2026年11月28日 星期六"):html.index("<h2>2026年11月29日 星期日")]
+    assert "亲子共读会" in saturday and "10:00–11:00" in saturday and "陈一诺" in saturday and "已报名" in saturday
+    assert "老年合唱团" not in html
+    month = client.get(f"/calendar/residents/{world.ids['parent']}?date=2026-11-25&view=month").get_data(as_text=True)
+    assert "亲子共读会" in month and "老年合唱团" not in month
+    english = client.get(f"/calendar/residents/{world.ids['parent']}?date=2026-11-25",
+                         headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Read-together club" in english and "亲子共读会" not in english

@@ -2,10 +2,13 @@
 from datetime import timedelta
 
 from models import AttentionFlag
+from services.activities import attendance
 from services.booking import booking
 from services.booking.rules import Request
 from services.routines import jobs, no_shows, waitlist
 from services.routines.scheduler_settings import settings_from
+from tests.activities_world import build as build_programme
+from tests.activities_world import enrol, place, storytime_input
 from tests.scheduler_world import SETTINGS, TUESDAY, build, entries
 from tests.world import DESK, at, book, context, resident
 
@@ -82,3 +85,52 @@ def test_a_resolved_flag_is_raised_again_by_the_next_no_show(session):
     assert no_shows.open_flags(session) == []
     no_shows.mark_no_shows(session, TEN + timedelta(days=21, minutes=20), SETTINGS)
     assert len(no_shows.open_flags(session)) == 1
+
+
+def _weekly_course(session, world, weeks: int):
+    data = storytime_input(world, title="康复操", title_en="Rehab exercise", kind="rehab_class", mode="course",
+                           groups=[], min_age=None, max_age=None, guardian_present=False,
+                           rrule=f"FREQ=WEEKLY;COUNT={weeks}")
+    return place(session, data).sessions
+
+
+def _absent(session, row, who, settings=SETTINGS):
+    return attendance.record(session, DESK, row.id, who.id, False, row.starts_at + timedelta(minutes=10), settings)
+
+
+def test_three_activity_absences_in_thirty_days_flag_the_resident_once_like_missed_bookings(session):
+    world = build_programme(session)
+    sessions = _weekly_course(session, world, 4)
+    enrol(session, world.adult, activity_id=sessions[0].activity_id)
+    for row in sessions[:2]:
+        _absent(session, row, world.adult)
+    assert no_shows.open_flags(session) == []
+    for row in sessions[2:]:
+        _absent(session, row, world.adult)
+    [flag] = no_shows.open_flags(session)
+    assert (flag.resident_id, flag.reason, flag.count) == (world.adult.id, "repeated_no_show", 3)
+
+
+def test_a_missed_booking_and_two_activity_absences_count_together(session):
+    world = build_programme(session)
+    sessions = _weekly_course(session, world, 2)
+    enrol(session, world.adult, activity_id=sessions[0].activity_id)
+    visit = book(session, world.kitchen, world.adult, sessions[0].starts_at - timedelta(days=2))
+    no_shows.mark_no_shows(session, visit.starts_at + timedelta(minutes=20), SETTINGS)
+    for row in sessions:
+        _absent(session, row, world.adult)
+    [flag] = no_shows.open_flags(session)
+    assert flag.resident_id == world.adult.id and flag.count == 3
+
+
+def test_being_marked_present_or_absent_outside_the_window_raises_no_flag(session):
+    world = build_programme(session)
+    sessions = _weekly_course(session, world, 4)
+    enrol(session, world.adult, activity_id=sessions[0].activity_id)
+    for row in sessions[:3]:
+        attendance.record(session, DESK, row.id, world.adult.id, True, row.starts_at, SETTINGS)
+    assert no_shows.open_flags(session) == []
+    short = settings_from({"TIMEZONE": "Asia/Shanghai", "NO_SHOW_FLAG_DAYS": 10})
+    for row in sessions:  # weekly: never three absences within ten days
+        _absent(session, row, world.adult, short)
+    assert no_shows.open_flags(session) == []

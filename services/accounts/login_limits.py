@@ -20,9 +20,9 @@ MAX_FAILURES = 5
 KEEP = timedelta(hours=1)
 
 
-class TooManyAttempts(errors.DomainError):
-    code, status = "rate_limited", 429
-    message = N_("尝试次数过多，请一分钟后再试")
+class TooManyAttempts(errors.DomainError, code="rate_limited", status=429,
+                      message=N_("尝试次数过多，请一分钟后再试")):
+    """Too many failed sign-ins for this account or address within the window."""
 
 
 def keys_for(account: str, ip: str | None) -> list[str]:

@@ -20,9 +20,9 @@ _DUMMY_HASH = generate_password_hash("not-a-real-password")
 PHONE_SEPARATORS = re.compile(r"[\s\-().·]")
 
 
-class WrongCredentials(errors.DomainError):
-    code, status = "unauthenticated", 401
-    message = N_("手机号/用户名或密码不对，请再试一次")
+class WrongCredentials(errors.DomainError, code="unauthenticated", status=401,
+                       message=N_("手机号/用户名或密码不对，请再试一次")):
+    """One answer for an unknown account and a wrong password, so neither is revealed."""
 
 
 def normalise_phone(text: str) -> str:

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 from models import LIVE_ENROLMENT, TAKING_SEATS, Activity, ActivitySession, Enrolment, Resident
 from services.activities import eligibility, listing, notices, offers, seats
 from services.activities.programme import lock_activity
-from services.activities.wording import _
 from services.core import audit, errors
 from services.core.access import Actor
+from services.core.errors import N_
 from services.core.transaction import write_transaction
 from services.routines.scheduler_settings import Settings
 
@@ -31,17 +31,17 @@ def require_enrols_for(actor: Actor, resident_id: int) -> None:
     """Staff enrol anyone at the desk; residents themselves and their wards; operators no one."""
     if actor.is_staff or resident_id in actor.resident_ids:
         return
-    raise errors.Forbidden(_("只能为本人或监护的家人报名"))
+    raise errors.Forbidden(N_("只能为本人或监护的家人报名"))
 
 
 def _activity_id(session: Session, data: EnrolInput) -> int:
     if (data.session_id is None) == (data.activity_id is None):
-        raise errors.Invalid("session_id", _("请给出 session_id 或 activity_id（二选一）"))
+        raise errors.Invalid("session_id", N_("请给出 session_id 或 activity_id（二选一）"))
     if data.activity_id is not None:
         return data.activity_id
     row = session.get(ActivitySession, data.session_id)
     if row is None:
-        raise errors.NotFound(_("找不到该场次"), field="session_id")
+        raise errors.NotFound(N_("找不到该场次"), field="session_id")
     return row.activity_id
 
 
@@ -51,15 +51,15 @@ def _targets(session: Session, activity: Activity, data: EnrolInput,
     if activity.mode == "course":
         ahead = [s for s in notices.scheduled(activity) if s.starts_at > now]
         if not ahead:
-            raise errors.InvalidState(_("该课程已经结束"))
+            raise errors.InvalidState(N_("该课程已经结束"))
         return ahead, None
     if data.session_id is None:
-        raise errors.Invalid("session_id", _("该活动按场次报名，请选择场次"))
+        raise errors.Invalid("session_id", N_("该活动按场次报名，请选择场次"))
     row = session.get(ActivitySession, data.session_id)
     if row.status != "scheduled":
-        raise errors.InvalidState(_("该场次已取消"))
+        raise errors.InvalidState(N_("该场次已取消"))
     if row.starts_at <= now:
-        raise errors.InvalidState(_("该场次已经开始"))
+        raise errors.InvalidState(N_("该场次已经开始"))
     return [row], row
 
 
@@ -68,7 +68,7 @@ def _lock_resident(session: Session, resident_id: int) -> Resident:
     then queue here, so the second sees the first when it checks for overlaps (PostgreSQL; SQLite serialises)."""
     found = session.scalars(select(Resident).where(Resident.id == resident_id).with_for_update()).first()
     if found is None:
-        raise errors.NotFound(_("找不到该居民"), field="resident_id")
+        raise errors.NotFound(N_("找不到该居民"), field="resident_id")
     return found
 
 
@@ -77,7 +77,7 @@ def enrol(session: Session, actor: Actor, data: EnrolInput, now: datetime, setti
     with write_transaction(session):
         activity = lock_activity(session, _activity_id(session, data))
         if not listing.sees(actor, activity):  # a closed group is enrolled by the desk, not found by guessing
-            raise errors.NotFound(_("找不到该活动"), field="activity_id")
+            raise errors.NotFound(N_("找不到该活动"), field="activity_id")
         resident = _lock_resident(session, data.resident_id)
         require_enrols_for(actor, resident.id)
         targets, target = _targets(session, activity, data, now)
@@ -105,7 +105,7 @@ def visible_enrolment(session: Session, actor: Actor, enrolment_id: int) -> Enro
     row = session.get(Enrolment, enrolment_id)
     runs = actor.role == "operator" and row is not None and row.activity.operator == actor.organisation
     if row is None or not (actor.is_staff or row.resident_id in actor.resident_ids or runs):
-        raise errors.NotFound(_("找不到该报名"))
+        raise errors.NotFound(N_("找不到该报名"))
     return row
 
 
@@ -123,7 +123,7 @@ def cancel(session: Session, actor: Actor, enrolment_id: int, now: datetime, set
         activity = lock_activity(session, row.activity_id)
         session.refresh(row)
         if row.status not in LIVE_ENROLMENT:
-            raise errors.InvalidState(_("该报名已结束"))
+            raise errors.InvalidState(N_("该报名已结束"))
         freed = row.status in TAKING_SEATS
         row.status, row.responded_at = "cancelled", now
         session.flush()
@@ -143,7 +143,7 @@ def accept(session: Session, actor: Actor, enrolment_id: int, now: datetime, set
                               .values(status="enrolled", responded_at=now)).rowcount
         session.refresh(row)
         if not won:
-            raise errors.InvalidState(_("保留时间已过") if row.status in ("offered", "expired") else _("没有待确认的位置"))
+            raise errors.InvalidState(N_("保留时间已过") if row.status in ("offered", "expired") else N_("没有待确认的位置"))
         targets = offers.targets_of(activity, row, now)
         if targets:
             notices.enrolment_confirmed(session, row, activity, targets[0], now, settings)
@@ -160,6 +160,6 @@ def decline(session: Session, actor: Actor, enrolment_id: int, now: datetime, se
                               .values(status="declined", responded_at=now)).rowcount
         session.refresh(row)
         if not won:
-            raise errors.InvalidState(_("没有待确认的位置"))
+            raise errors.InvalidState(N_("没有待确认的位置"))
         offers.offer_freed(session, activity, row.session, now, settings)
     return row

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from models import LIVE_ENROLMENT, Activity, ActivitySession, Enrolment
+from models import LIVE_ENROLMENT, TAKING_SEATS, Activity, ActivitySession, Enrolment, Resident
 from services.activities import eligibility, seats
 from services.core.access import Actor
 from services.core.errors import NotEligible
@@ -92,3 +92,26 @@ def household_enrolments(session: Session, resident_ids: list[int]) -> list[Enro
                                                         Enrolment.status.in_(LIVE_ENROLMENT))
                                 .options(selectinload(Enrolment.activity), selectinload(Enrolment.resident))
                                 .order_by(Enrolment.created_at)))
+
+
+@dataclass(frozen=True)
+class EnrolledSession:
+    """A session someone of the household holds a seat in (enrolled, or offered and not yet answered)."""
+    row: ActivitySession
+    resident_id: int
+    resident_name: str
+    enrolment_status: str
+
+
+def household_sessions(session: Session, resident_ids: list[int], start: datetime,
+                       end: datetime) -> list[EnrolledSession]:
+    """The household's sessions overlapping [start, end), cancelled ones included so the calendar says so."""
+    rows = session.execute(
+        select(ActivitySession, Enrolment.resident_id, Resident.name, Enrolment.status)
+        .join(Enrolment, seats.covers(ActivitySession.id, ActivitySession.activity_id))
+        .join(Resident, Resident.id == Enrolment.resident_id)
+        .options(selectinload(ActivitySession.activity), selectinload(ActivitySession.resource))
+        .where(Enrolment.resident_id.in_(resident_ids), Enrolment.status.in_(TAKING_SEATS),
+               ActivitySession.starts_at < end, ActivitySession.ends_at > start)
+        .order_by(ActivitySession.starts_at, ActivitySession.id, Enrolment.resident_id)).all()
+    return [EnrolledSession(row, resident_id, name, status) for row, resident_id, name, status in rows]

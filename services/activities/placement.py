@@ -13,10 +13,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models import Activity, ActivitySession, Booking, Resource
-from services.activities.wording import _
 from services.booking import occupancy, recurrence, rules
 from services.booking.rules import Context
 from services.core import errors
+from services.core.errors import N_
 
 
 @dataclass
@@ -35,10 +35,10 @@ def check_place(session: Session, resource: Resource, start: datetime, end: date
     """The booking rules that bind a space, not a person: shape, time, hours, closures, room."""
     rules.check_shape(resource, start, end, seats)
     if start < ctx.now:
-        raise errors.TooSoon(_("该时段已过"))
+        raise errors.TooSoon(N_("该时段已过"))
     if start > horizon(ctx):
         days = ctx.centre.staff_window_days
-        raise errors.TooFar(_("最多可提前 %(days)s 天安排", days=days), window_days=days)
+        raise errors.TooFar(N_("最多可提前 %(days)s 天安排"), days=days, window_days=days)
     near = occupancy.around(session, resource, start, end)
     rules.check_open(session, resource, start, end, ctx, near.closures)
     rules.check_room(session, resource, start, end, seats, near.uses)
@@ -89,7 +89,7 @@ def place_sessions(session: Session, activity: Activity, resource: Resource, sta
                 raise
             placed.skipped.append({"start": occ_start, "code": err.code, "message": err.message})
     if not placed.sessions:
-        raise errors.Conflict(_("所有日期都无法安排"), skipped=placed.skipped)
+        raise errors.Conflict(N_("所有日期都无法安排"), skipped=placed.skipped)
     return placed
 
 

@@ -7,12 +7,12 @@ from sqlalchemy.orm import Session
 
 from models import GROUPS, MODES, Activity, ActivitySession, Resource
 from services.activities import notices, offers, placement
-from services.activities.wording import _
 from services.booking import availability
 from services.booking.booking import lock_space
 from services.booking.rules import Context
 from services.core import audit, errors
 from services.core.access import Actor, require_space_manager
+from services.core.errors import N_
 from services.core.transaction import write_transaction
 from services.routines.scheduler_settings import Settings
 
@@ -47,17 +47,17 @@ class ActivityInput:
 def validate(data: ActivityInput) -> None:
     """What can be judged from the input alone, before any lock."""
     if data.mode not in MODES:
-        raise errors.Invalid("mode", _("mode 只能是 session 或 course"))
+        raise errors.Invalid("mode", N_("mode 只能是 session 或 course"))
     unknown = set(data.groups) - set(GROUPS)
     if unknown:
-        raise errors.Invalid("groups", _("未知的人群：%(groups)s", groups=", ".join(sorted(unknown))))
+        raise errors.Invalid("groups", N_("未知的人群：%(groups)s"), groups=", ".join(sorted(unknown)))
     if data.min_age is not None and data.max_age is not None and data.min_age > data.max_age:
-        raise errors.Invalid("max_age", _("最大年龄不能小于最小年龄"))
+        raise errors.Invalid("max_age", N_("最大年龄不能小于最小年龄"))
     opens, closes = data.registration_opens_at, data.registration_closes_at
     if opens is not None and closes is not None and closes <= opens:
-        raise errors.Invalid("registration_closes_at", _("报名截止时间必须晚于开始时间"))
+        raise errors.Invalid("registration_closes_at", N_("报名截止时间必须晚于开始时间"))
     if data.end <= data.start:
-        raise errors.Invalid("end", _("结束时间必须晚于开始时间"))
+        raise errors.Invalid("end", N_("结束时间必须晚于开始时间"))
 
 
 def _activity_from(data: ActivityInput, actor: Actor, now: datetime) -> Activity:
@@ -81,7 +81,7 @@ def create_activity(session: Session, actor: Actor, data: ActivityInput, ctx: Co
             resource = lock_space(session, data.resource_id)
             require_space_manager(actor, resource)
             if data.seats > resource.capacity:
-                raise errors.Invalid("seats", _("该空间最多容纳 %(n)s 人", n=resource.capacity))
+                raise errors.Invalid("seats", N_("该空间最多容纳 %(n)s 人"), n=resource.capacity)
             activity = _activity_from(data, actor, ctx.now)
             session.add(activity)
             session.flush()
@@ -110,7 +110,7 @@ def lock_activity(session: Session, activity_id: int) -> Activity:
     found = session.scalars(select(Activity).where(Activity.id == activity_id).with_for_update()
                             .execution_options(populate_existing=True)).first()
     if found is None:
-        raise errors.NotFound(_("找不到该活动"), field="activity_id")
+        raise errors.NotFound(N_("找不到该活动"), field="activity_id")
     return found
 
 
@@ -126,15 +126,15 @@ def cancel_session(session: Session, actor: Actor, activity_id: int, session_id:
     """Cancel one session: its space is released and every enrolee (or guardian) is told once."""
     reason = (reason or "").strip()
     if not reason:
-        raise errors.Invalid("reason", _("请填写原因"))
+        raise errors.Invalid("reason", N_("请填写原因"))
     with write_transaction(session):
         activity = lock_activity(session, activity_id)
         require_runs_activity(actor, activity)
         target = session.get(ActivitySession, session_id)
         if target is None or target.activity_id != activity.id:
-            raise errors.NotFound(_("找不到该场次"), field="session_id")
+            raise errors.NotFound(N_("找不到该场次"), field="session_id")
         if target.status != "scheduled":
-            raise errors.InvalidState(_("该场次已取消"))
+            raise errors.InvalidState(N_("该场次已取消"))
         lock_space(session, target.resource_id)
         target.status, target.cancel_reason = "cancelled", reason[:500]
         target.sequence, target.updated_at = target.sequence + 1, now

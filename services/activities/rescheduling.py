@@ -8,11 +8,11 @@ from sqlalchemy.orm import Session
 from models import ActivitySession, Enrolment, Resource
 from services.activities import notices, placement, seats
 from services.activities.programme import lock_activity, require_runs_activity
-from services.activities.wording import _
 from services.booking.booking import lock_space
 from services.booking.rules import Context
 from services.core import audit, errors
 from services.core.access import Actor, require_space_manager
+from services.core.errors import N_
 from services.core.transaction import write_transaction
 from services.routines.scheduler_settings import Settings
 
@@ -26,15 +26,15 @@ def _spaces_locked(session: Session, old_id: int, new_id: int) -> Resource:
 def move_session(session: Session, actor: Actor, activity_id: int, session_id: int, start: datetime,
                  end: datetime, resource_id: int | None, ctx: Context, settings: Settings) -> ActivitySession:
     if end <= start:
-        raise errors.Invalid("end", _("结束时间必须晚于开始时间"))
+        raise errors.Invalid("end", N_("结束时间必须晚于开始时间"))
     with write_transaction(session):
         activity = lock_activity(session, activity_id)
         require_runs_activity(actor, activity)
         row = session.get(ActivitySession, session_id)
         if row is None or row.activity_id != activity.id:
-            raise errors.NotFound(_("找不到该场次"), field="session_id")
+            raise errors.NotFound(N_("找不到该场次"), field="session_id")
         if row.status != "scheduled" or row.starts_at <= ctx.now:
-            raise errors.InvalidState(_("只能调整还没开始的场次"))
+            raise errors.InvalidState(N_("只能调整还没开始的场次"))
         resource = _spaces_locked(session, row.resource_id, resource_id or row.resource_id)
         if resource.id != row.resource_id:
             require_space_manager(actor, resource)

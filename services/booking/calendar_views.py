@@ -1,4 +1,6 @@
-"""Week and month calendars of a space or a resident, on the same slot service as the day board."""
+"""Week and month calendars of a space or a resident, on the same slot service as the day board.
+
+A resident's calendar shows the household's bookings and the activity sessions they are enrolled in."""
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -6,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from models import ACTIVE_STATUSES, Booking, Resident, Resource
+from services.activities.listing import EnrolledSession, household_sessions
 from services.booking import availability
 from services.booking.rules import Context
 from services.core.access import Actor, runs_space
@@ -17,6 +20,11 @@ class CalendarDay:
     day: date
     slots: list[availability.Slot] = field(default_factory=list)
     bookings: list[Booking] = field(default_factory=list)
+    sessions: list[EnrolledSession] = field(default_factory=list)  # a resident's calendar only
+
+    @property
+    def empty(self) -> bool:
+        return not self.bookings and not self.sessions
 
     @property
     def free(self) -> int:
@@ -83,4 +91,9 @@ def household(session: Session, resident: Resident) -> list[int]:
 
 def resident_days(session: Session, resident_ids: list[int], days: list[date], ctx: Context) -> list[CalendarDay]:
     grouped = _by_day(_bookings(session, days, ctx, resident_ids=resident_ids), ctx)
-    return [CalendarDay(day, [], grouped.get(day, [])) for day in days]
+    start, _ = local_day_bounds(days[0], ctx.tz)
+    _, end = local_day_bounds(days[-1], ctx.tz)
+    enrolled: dict[date, list[EnrolledSession]] = {}
+    for held in household_sessions(session, resident_ids, start, end):
+        enrolled.setdefault(held.row.starts_at.astimezone(ctx.tz).date(), []).append(held)
+    return [CalendarDay(day, [], grouped.get(day, []), enrolled.get(day, [])) for day in days]

@@ -2,7 +2,7 @@
 
 An error's `message` is a catalogue msgid: the Chinese text, with %(name)s placeholders filled from the error's
 details. The domain knows no reader, so it never translates: the web layer renders the message in the reader's
-language (views.core.i18n.error_message); `text()` gives the Chinese for logs and the command line.
+language (views.core.formatting.error_message); `text()` gives the Chinese for logs and the command line.
 """
 
 
@@ -12,9 +12,19 @@ def N_(message: str) -> str:
 
 
 class DomainError(Exception):
+    """The root: a subclass names its code, status and default message in its header,
+    `class NotFound(DomainError, code="not_found", status=404, message=N_("找不到该记录"))`."""
+
     code = "invalid"
     status = 422
     message = N_("请求无效")
+
+    def __init_subclass__(cls, code: str | None = None, status: int | None = None, message: str | None = None,
+                          **kwargs):
+        super().__init_subclass__(**kwargs)
+        for name, value in (("code", code), ("status", status), ("message", message)):
+            if value is not None:
+                setattr(cls, name, value)
 
     def __init__(self, message: str | None = None, **details):
         self.message = message or type(self).message
@@ -49,61 +59,62 @@ class Invalid(DomainError):
         self.status = status
 
 
-class Unauthenticated(DomainError):
-    code, status, message = "unauthenticated", 401, N_("请先登录")
+class Unauthenticated(DomainError, code="unauthenticated", status=401, message=N_("请先登录")):
+    """No one is signed in, or the token is unknown."""
 
 
-class Forbidden(DomainError):
-    code, status, message = "forbidden", 403, N_("您没有权限进行此操作")
+class Forbidden(DomainError, code="forbidden", status=403, message=N_("您没有权限进行此操作")):
+    """Signed in, but not allowed to do this."""
 
 
-class NotFound(DomainError):
-    code, status, message = "not_found", 404, N_("找不到该记录")
+class NotFound(DomainError, code="not_found", status=404, message=N_("找不到该记录")):
+    """No such record, or not one the reader may know of."""
 
 
-class InvalidState(DomainError):
-    code, status = "invalid_state", 409
+class InvalidState(DomainError, code="invalid_state", status=409):
+    """The record is in a state that forbids the change (already cancelled, already started…)."""
 
 
-class RuleViolation(DomainError):
-    """A booking rule refused the request (409); `request` is the refused booking request, if any."""
+class RuleViolation(DomainError, status=409):
+    """A booking rule refused the request; `request` is the refused booking request, if any.
 
-    status = 409
+    Each rule is one subclass below, named by its stable code, with the default message."""
+
     request = None
     channel = None  # how the refused request came in (desk, phone, online, api), for the check-up
 
 
-class Conflict(RuleViolation):
-    code, message = "conflict", N_("该时段已被预约")
+class Conflict(RuleViolation, code="conflict", message=N_("该时段已被预约")):
+    """Someone (or the person themselves) already has that time."""
 
 
-class CapacityExceeded(RuleViolation):
-    code, message = "capacity", N_("名额不足")
+class CapacityExceeded(RuleViolation, code="capacity", message=N_("名额不足")):
+    """Not enough seats left."""
 
 
-class Closed(RuleViolation):
-    code, message = "closed", N_("该时段闭馆")
+class Closed(RuleViolation, code="closed", message=N_("该时段闭馆")):
+    """A closure or a holiday."""
 
 
-class OutsideHours(RuleViolation):
-    code, message = "outside_hours", N_("不在开放时间内")
+class OutsideHours(RuleViolation, code="outside_hours", message=N_("不在开放时间内")):
+    """Outside the space's opening hours."""
 
 
-class NotEligible(RuleViolation):
-    code, message = "not_eligible", N_("该空间不对此居民开放")
+class NotEligible(RuleViolation, code="not_eligible", message=N_("该空间不对此居民开放")):
+    """The person's groups or age are not admitted."""
 
 
-class QuotaExceeded(RuleViolation):
-    code, message = "quota", N_("已达到每周预约上限")
+class QuotaExceeded(RuleViolation, code="quota", message=N_("已达到每周预约上限")):
+    """A per-person weekly (or live) limit is reached."""
 
 
-class TooSoon(RuleViolation):
-    code, message = "too_soon", N_("预约需要提前")
+class TooSoon(RuleViolation, code="too_soon", message=N_("预约需要提前")):
+    """Less notice than the space asks for, or already past."""
 
 
-class TooFar(RuleViolation):
-    code, message = "too_far", N_("超出可预约范围")
+class TooFar(RuleViolation, code="too_far", message=N_("超出可预约范围")):
+    """Beyond the booking window."""
 
 
-class NotOpen(RuleViolation):
-    code, message = "not_open", N_("报名尚未开始或已经截止")
+class NotOpen(RuleViolation, code="not_open", message=N_("报名尚未开始或已经截止")):
+    """Registration has not opened yet, or has closed."""

@@ -1,8 +1,9 @@
 """No-shows: bookings not checked in within the space's grace period become no_show.
 
 Their seats are released at once (no_show is not an active status), so the next waitlist run
-offers them. Residents who miss several bookings are flagged for the desk, never punished
-automatically: a flag is a prompt to call, not a ban.
+offers them. Residents who miss several bookings or activity sessions (an absence taken at
+attendance counts as a no-show) are flagged for the desk, never punished automatically: a flag
+is a prompt to call, not a ban.
 """
 import logging
 from datetime import datetime, timedelta
@@ -12,7 +13,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from models import AttentionFlag, Booking, Resource
+from models import ActivitySession, Attendance, AttentionFlag, Booking, Resource
 from services.booking import booking as bookings
 from services.core import errors
 from services.core.access import Actor, require_staff
@@ -42,17 +43,28 @@ def mark_one(session: Session, booking_id: int, now: datetime, settings: Setting
     if target is None or target.status != "confirmed":
         return False
     bookings.mark_no_show(target, SYSTEM, now)
-    flag_if_repeated(session, target.resident_id, target.id, now, settings)
+    flag_if_repeated(session, target.resident_id, str(target.id), now, settings)
     return True
 
 
-def flag_if_repeated(session: Session, resident_id: int, booking_id: int, now: datetime,
-                     settings: Settings) -> bool:
-    """Flag a resident with N no-shows in the window, unless an unresolved flag already says so."""
-    missed = session.scalar(select(func.count(Booking.id)).where(
-        Booking.resident_id == resident_id, Booking.status == "no_show",
-        Booking.starts_at > now - timedelta(days=settings.no_show_flag_days)))
-    if missed < settings.no_show_flag_count:
+def missed(session: Session, resident_id: int, now: datetime, settings: Settings) -> int:
+    """Bookings marked no-show and activity sessions marked absent, in the flag's window."""
+    since = now - timedelta(days=settings.no_show_flag_days)
+    bookings = session.scalar(select(func.count(Booking.id)).where(
+        Booking.resident_id == resident_id, Booking.status == "no_show", Booking.starts_at > since))
+    absences = session.scalar(select(func.count(Attendance.id))
+                              .join(ActivitySession, ActivitySession.id == Attendance.session_id)
+                              .where(Attendance.resident_id == resident_id, Attendance.present.is_(False),
+                                     ActivitySession.starts_at > since))
+    return bookings + absences
+
+
+def flag_if_repeated(session: Session, resident_id: int, cause: str, now: datetime, settings: Settings) -> bool:
+    """Flag a resident with N misses in the window, unless an unresolved flag already says so.
+
+    `cause` names the miss that tipped it (a booking id, or "attendance:<id>"): a retried run flags once."""
+    missed_count = missed(session, resident_id, now, settings)
+    if missed_count < settings.no_show_flag_count:
         return False
     if session.scalar(select(AttentionFlag.id).where(AttentionFlag.resident_id == resident_id,
                                                      AttentionFlag.reason == "repeated_no_show",
@@ -60,8 +72,8 @@ def flag_if_repeated(session: Session, resident_id: int, booking_id: int, now: d
         return False
     dialect_insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     stmt = dialect_insert(AttentionFlag).values(
-        dedupe_key=f"repeated_no_show:{resident_id}:{booking_id}", resident_id=resident_id,
-        reason="repeated_no_show", count=missed, created_at=now,
+        dedupe_key=f"repeated_no_show:{resident_id}:{cause}", resident_id=resident_id,
+        reason="repeated_no_show", count=missed_count, created_at=now,
     ).on_conflict_do_nothing(index_elements=["dedupe_key"])
     return session.execute(stmt).rowcount == 1
 

@@ -103,5 +103,6 @@ def take_attendance(session_id: int):
     present = data.get("present")
     if not isinstance(present, bool):
         raise Invalid("present", "present 必须是 true 或 false")
-    mark = attendance.record(db.session, actor, session_id, resident_id, present, now())
+    mark = attendance.record(db.session, actor, session_id, resident_id, present, now(),
+                             settings_from(current_app.config))
     return jsonify(attendance_json(mark))

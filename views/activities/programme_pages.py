@@ -69,7 +69,8 @@ def take_attendance(session_id: int):
     if present not in ("1", "0"):
         abort(400, description=_("缺少或无效的参数：%(name)s", name="present"))
     try:
-        attendance.record(db.session, page_actor(), session_id, resident_id, present == "1", now())
+        attendance.record(db.session, page_actor(), session_id, resident_id, present == "1", now(),
+                          settings_from(current_app.config))
     except DomainError as err:
         flash(readable(err), "error")
     return redirect(url_for("programme.roster", session_id=session_id))
