@@ -105,3 +105,19 @@ def test_a_refused_change_writes_no_entry(world):
     booking_id = world.ids["their_booking"]  # tomorrow: too early to mark a no-show
     assert change_through(world, "api", "no_show", booking_id).status_code == 409
     assert entries(world, booking_id, "change") == []
+
+
+@pytest.mark.parametrize("door", ["api", "desk search", "desk booking form"])
+def test_every_resident_a_staff_search_shows_is_a_read_in_the_audit_trail_whichever_door(world, door):
+    if door == "api":
+        answer = world.app.test_client().get("/api/v1/residents?q=周", headers={"Authorization": f"Bearer {world.token}"})
+    else:
+        path = "/desk/residents?q=周" if door == "desk search" else "/desk/book?q=周"
+        answer = world.client("staff").get(path)
+    assert answer.status_code == 200
+    with world.app.app_context():
+        read = set(db.session.scalars(select(AuditEntry.object_id).where(
+            AuditEntry.object_type == "resident", AuditEntry.action == "read",
+            AuditEntry.user_id == world.ids["staff_user"])))
+    assert {world.ids["parent"], world.ids["mother"]} <= read, "周丽娟 and 周桂兰 were shown"
+    assert world.ids["child"] not in read, "陈一诺 was not shown"

@@ -58,7 +58,7 @@ def _form_values() -> dict:
 
 def _render_form(form: dict, error: DomainError | None = None, status: int = 200):
     resident = residents.find(db.session, form["resident_id"]) if form["resident_id"] else None
-    found = residents.search(db.session, form["q"]) if form["q"] else []
+    found = residents.search_residents(db.session, page_actor(), form["q"], now()) if form["q"] else []
     spaces = list(db.session.scalars(dayboard.spaces_query()))
     space = next((s for s in spaces if s.id == form["resource_id"]), None)
     alternatives = error.details.get("alternatives", []) if error else []

@@ -21,7 +21,7 @@ RECENT_BOOKINGS = 30
 @staff_required
 def search():
     q = (request.args.get("q") or "").strip()[:100]
-    found = residents.search(db.session, q) if q else []
+    found = residents.search_residents(db.session, page_actor(), q, now()) if q else []
     return render_template("desk/residents.html", q=q, found=found, today=today())
 
 
