@@ -5,6 +5,7 @@ What the fixtures build with lives in tests/world.py; tests import from there, n
 import pytest
 
 from models import db
+from tests.browser_server import browser_or_skip
 from tests.world import database_url, make_app
 
 
@@ -27,6 +28,15 @@ def session(app):
     with app.app_context():
         yield db.session
         db.session.rollback()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium through Playwright, one per test module (skipped, or failed in CI, without it)."""
+    manager, chromium = browser_or_skip()
+    yield chromium
+    chromium.close()
+    manager.stop()
 
 
 @pytest.fixture

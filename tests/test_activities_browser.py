@@ -7,7 +7,7 @@ from services.activities import programme
 from services.activities.programme import ActivityInput
 from tests.browser_server import LiveServer
 from tests.test_activities_pages import SATURDAY
-from tests.test_browser_web import PHONE, _no_serious_axe, _page, _shot, _sign_in, browser  # noqa: F401
+from tests.test_browser_web import PHONE, _no_serious_axe, _page, _shot, _sign_in
 from tests.web_world import at, build
 from tests.world import DESK, context
 
@@ -28,7 +28,7 @@ def site(tmp_path):
         yield server
 
 
-def test_a_parent_enrols_a_five_year_old_from_a_phone_and_leaves_again(browser, site):  # noqa: F811
+def test_a_parent_enrols_a_five_year_old_from_a_phone_and_leaves_again(browser, site):
     page = _page(browser, site, **PHONE)
     _sign_in(page, site, "resident")
     page.get_by_role("link", name="活动", exact=True).first.click()
@@ -45,7 +45,7 @@ def test_a_parent_enrols_a_five_year_old_from_a_phone_and_leaves_again(browser, 
     assert page.get_by_role("button", name="为 陈一诺 报名 绘本故事会").is_visible()
 
 
-def test_the_desk_prints_a_roster_with_a_signature_column_and_the_qr_code(browser, site):  # noqa: F811
+def test_the_desk_prints_a_roster_with_a_signature_column_and_the_qr_code(browser, site):
     page = _page(browser, site, viewport={"width": 1280, "height": 900})
     _sign_in(page, site, "staff")
     page.goto(f"{site.url}/programme/sessions/{site.world.ids['storytime']}")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser_server import LiveServer, axe_violations, browser_or_skip
+from tests.browser_server import LiveServer, axe_violations
 from tests.web_world import LOGINS, PASSWORD, TOMORROW, build
 from tests.world import at
 
@@ -35,14 +35,6 @@ MAIN_FUNCTIONS = """() => [...document.querySelectorAll('.slot-button, button.pr
   .map(e => [e, [e, ...e.querySelectorAll('*')].filter(c => !c.closest('.sr') && c.getClientRects().length
                     && [...c.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))])
   .map(([e, parts]) => [e.innerText.trim().slice(0, 20), Math.min(...parts.map(c => parseFloat(getComputedStyle(c).fontSize)))])"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    manager, chromium = browser_or_skip()
-    yield chromium
-    chromium.close()
-    manager.stop()
 
 
 @pytest.fixture

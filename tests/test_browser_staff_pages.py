@@ -9,20 +9,12 @@ from sqlalchemy import select
 
 from models import ActivitySession, Building, db
 from services.demo import demo
-from tests.browser_server import LiveServer, axe_violations, browser_or_skip
+from tests.browser_server import LiveServer, axe_violations
 from tests.world import NOW, TZ, make_app
 
 SHOTS = os.environ.get("SCREENSHOT_DIR")
 PASSWORDS = {"desk": "hongmei-desk", "admin": "hongmei-admin"}
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def browser():
-    manager, chromium = browser_or_skip()
-    yield chromium
-    chromium.close()
-    manager.stop()
 
 
 @pytest.fixture(scope="module")

@@ -6,20 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser_server import LiveServer, axe_violations, browser_or_skip
+from tests.browser_server import LiveServer, axe_violations
 from tests.web_world import LOGINS, PASSWORD, TOMORROW, build
 
 SHOTS = os.environ.get("SCREENSHOT_DIR")
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def browser():
-    manager, chromium = browser_or_skip()
-    yield chromium
-    chromium.close()
-    manager.stop()
 
 
 @pytest.fixture
