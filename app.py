@@ -26,8 +26,9 @@ from views.booking import (
 )
 from views.checkup import api_checkup, checkup_pages, problem_pages, standards_pages
 from views.circle import api_circle, circle_pages
-from views.core import health, home
+from views.core import home
 from views.feeds import feed_pages, feeds
+from views.health import health
 from views.routines import api_outbox, api_waitlist, outreach_pages, waitlist_pages
 
 # Every blueprint of the app, by area. The menu's links are listed in views/core/navigation.py.
@@ -47,7 +48,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(
-        SECRET_KEY=None,  # never a fixed default: views/core/security.py makes one per installation
+        SECRET_KEY=None,  # never a fixed default: views/security/headers.py makes one per installation
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{Path(app.instance_path) / 'app.db'}",
         TIMEZONE="Asia/Shanghai",
         JSON_AS_ASCII=False,

@@ -4,20 +4,10 @@ from flask import Flask
 from models import db
 from views.checkup import labels as checkup_labels
 from views.circle import circle_pages
-from views.core import (
-    access_log,
-    csrf,
-    error_handlers,
-    formatting,
-    i18n,
-    navigation,
-    preferences,
-    request_limits,
-    security,
-    transactions,
-)
+from views.core import error_handlers, formatting, i18n, navigation, preferences, transactions
 from views.core.extensions import login_manager, migrate
 from views.feeds import feed_http
+from views.security import access_log, csrf, headers, request_limits
 
 
 def register_extensions(app: Flask) -> None:
@@ -25,7 +15,7 @@ def register_extensions(app: Flask) -> None:
     transactions.init_app(app)  # first: it decides how the request's first transaction begins
     request_limits.init_app(app)  # before any view or check reads the body
     login_manager.init_app(app)
-    security.init_app(app)
+    headers.init_app(app)
     i18n.init_app(app)
     csrf.init_app(app)
     navigation.init_app(app)

@@ -16,7 +16,7 @@ from services.core.numbers import is_whole_number
 from views.api.fields import centre_tz
 from views.api.output import now
 from views.core.pages import int_arg, page_actor, readable, today
-from views.core.roles import admin_required
+from views.security.roles import admin_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 AUDIT_TYPES = ("booking", "resident", "enrolment")

@@ -13,8 +13,8 @@ from services.accounts.login_limits import TooManyAttempts
 from services.core.errors import DomainError, Invalid
 from services.core.numbers import is_whole_number
 from views.api.output import now
-from views.core.csrf import mark_token_authenticated, rotate_csrf_token
 from views.core.extensions import login_manager
+from views.security.csrf import mark_token_authenticated, rotate_csrf_token
 
 bp = Blueprint("auth", __name__)
 login_manager.login_message = lazy_gettext("请先登录")

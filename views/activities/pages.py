@@ -14,7 +14,7 @@ from services.routines.scheduler_settings import settings_from
 from views.api.fields import centre_tz
 from views.api.output import now
 from views.core.pages import int_arg, page_actor, readable, today
-from views.core.roles import resident_required
+from views.security.roles import resident_required
 
 bp = Blueprint("activities", __name__, url_prefix="/activities")
 DAYS_SHOWN = 14  # this week and next

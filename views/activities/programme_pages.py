@@ -13,7 +13,7 @@ from services.core.errors import DomainError, Forbidden
 from services.routines.scheduler_settings import settings_from
 from views.api.output import now
 from views.core.pages import int_arg, or_404, page_actor, readable
-from views.core.roles import roles_required, staff_required
+from views.security.roles import roles_required, staff_required
 
 bp = Blueprint("programme", __name__, url_prefix="/programme")
 managers_required = roles_required("staff", "admin", "operator")

@@ -15,7 +15,7 @@ from services.core.numbers import is_whole_number
 from views.api.output import now
 from views.booking import closure_pages
 from views.core.pages import day_arg, int_arg, local_instant, or_404, page_actor, readable, today
-from views.core.roles import admin_required
+from views.security.roles import admin_required
 
 bp = Blueprint("admin_spaces", __name__, url_prefix="/admin")
 KIND_LABELS = {

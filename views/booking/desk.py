@@ -17,7 +17,7 @@ from views.booking import desk_slip
 from views.booking.board_cache import board_table
 from views.core.formatting import error_message, long_date
 from views.core.pages import ctx_for, day_arg, int_arg, local_instant, or_404, page_actor, readable, today
-from views.core.roles import staff_required
+from views.security.roles import staff_required
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
 MAX_MINUTES = 24 * 60

@@ -11,7 +11,7 @@ from services.core.errors import N_, DomainError, Invalid
 from services.core.numbers import optional_whole_number
 from views.api.output import now
 from views.core.pages import or_404, page_actor, readable, today
-from views.core.roles import staff_required
+from views.security.roles import staff_required
 
 bp = Blueprint("desk_residents", __name__, url_prefix="/desk/residents")
 RECENT_BOOKINGS = 30

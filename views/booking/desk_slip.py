@@ -12,7 +12,7 @@ from views.api.output import now
 from views.core.formatting import WEEKDAYS_EN, WEEKDAYS_ZH, clock, label, local, space_name
 from views.core.i18n import current_lang
 from views.core.pages import page_actor
-from views.core.roles import staff_required
+from views.security.roles import staff_required
 
 bp = Blueprint("desk_slip", __name__, url_prefix="/desk")
 

@@ -12,7 +12,7 @@ from services.core.errors import Invalid, NotFound
 from views.api.output import now
 from views.booking import closure_pages
 from views.core.pages import ctx_for, day_arg, int_arg, local_instant, page_actor, today
-from views.core.roles import operator_required
+from views.security.roles import operator_required
 
 bp = Blueprint("operator", __name__, url_prefix="/operator")
 UPCOMING_CLOSURES = 50

@@ -16,7 +16,7 @@ from views.api.fields import centre_tz
 from views.api.output import now
 from views.core.formatting import clock, long_datetime, space_name
 from views.core.pages import ctx_for, day_arg, instant_arg, int_arg, or_404, page_actor, readable, today
-from views.core.roles import resident_required
+from views.security.roles import resident_required
 
 bp = Blueprint("portal", __name__, url_prefix="/my")
 PAST_SHOWN = 10

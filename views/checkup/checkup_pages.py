@@ -18,7 +18,7 @@ from views.checkup.api_checkup import outreach_options, period_args
 from views.checkup.report_tables import tables
 from views.checkup.report_view import build_report, render_report
 from views.core.pages import int_arg, page_actor
-from views.core.roles import staff_required
+from views.security.roles import staff_required
 
 bp = Blueprint("checkup", __name__, url_prefix="/checkup")
 

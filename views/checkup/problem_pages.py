@@ -9,7 +9,7 @@ from services.core.errors import DomainError
 from views.api.output import now
 from views.checkup.problem_json import usernames
 from views.core.pages import int_arg, page_actor, readable
-from views.core.roles import resident_required, staff_required
+from views.security.roles import resident_required, staff_required
 
 bp = Blueprint("checkup_problems", __name__)
 MAX_TITLE = 200

@@ -8,7 +8,7 @@ from models import SEVERITIES, db
 from services.checkup import standards
 from services.core.errors import DomainError, Invalid
 from views.core.pages import page_actor, readable
-from views.core.roles import admin_required
+from views.security.roles import admin_required
 
 bp = Blueprint("checkup_standards", __name__, url_prefix="/admin/checkup")
 MAX_FILE = 200_000

@@ -17,7 +17,7 @@ from views.api.output import now
 from views.circle.circle_map import map_figure
 from views.core.formatting import long_date
 from views.core.pages import page_actor
-from views.core.roles import staff_required
+from views.security.roles import staff_required
 
 bp = Blueprint("circle", __name__, url_prefix="/circle")
 MAX_GAPS_SHOWN = 300

@@ -7,8 +7,8 @@ from werkzeug.exceptions import HTTPException
 
 from models import db
 from services.core.errors import N_, DomainError
-from views.core import unavailable
 from views.core.formatting import error_message
+from views.health import unavailable
 
 HTTP_CODES = {400: "invalid", 401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "invalid",
               413: "too_large", 415: "invalid", 429: "rate_limited"}

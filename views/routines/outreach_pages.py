@@ -9,7 +9,7 @@ from services.routines import no_shows, outreach
 from services.routines.scheduler_settings import settings_from
 from views.api.output import now
 from views.core.pages import int_arg, page_actor, readable
-from views.core.roles import staff_required
+from views.security.roles import staff_required
 
 bp = Blueprint("outreach_pages", __name__)
 METHODS = {"phone": _l("电话"), "visit": _l("上门"), "at_centre": _l("来中心"),

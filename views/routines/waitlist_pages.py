@@ -14,7 +14,7 @@ from services.routines.scheduler_settings import settings_from
 from views.api.fields import centre_tz
 from views.api.output import now
 from views.core.pages import instant_arg, int_arg, page_actor, readable
-from views.core.roles import resident_required
+from views.security.roles import resident_required
 
 bp = Blueprint("waitlist_pages", __name__, url_prefix="/my/waitlist")
 SHOWN = ("offered", "waiting", "booked", "declined", "expired", "lapsed")
