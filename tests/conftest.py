@@ -16,6 +16,16 @@ def any_db_url(request, tmp_path):
 
 
 @pytest.fixture
+def both(any_db_url):
+    """A session on a SQLite file and on PostgreSQL, rolled back after the test."""
+    app = make_app(any_db_url)
+    with app.app_context():
+        yield db.session
+        db.session.rollback()
+        db.engine.dispose()
+
+
+@pytest.fixture
 def app(tmp_path):
     app = make_app(database_url("sqlite", tmp_path))
     yield app

@@ -3,7 +3,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from models import Enrolment, db
+from models import Enrolment
 from services.activities import enrolment, offers
 from services.core import errors
 from tests.activities_world import (
@@ -18,16 +18,7 @@ from tests.activities_world import (
     place,
     storytime_input,
 )
-from tests.world import DESK, NOW, make_app, resident, resident_actor
-
-
-@pytest.fixture
-def both(any_db_url):
-    app = make_app(any_db_url)
-    with app.app_context():
-        yield db.session
-        db.session.rollback()
-        db.engine.dispose()
+from tests.world import DESK, NOW, resident, resident_actor
 
 
 def storytime(session, world, **fields):

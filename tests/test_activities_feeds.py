@@ -1,23 +1,12 @@
 """Sessions in the calendar feeds: the public programme shows no person; residents see their household's."""
 import icalendar
-import pytest
 
-from models import db
 from services.accounts import accounts
 from services.activities import programme
 from services.core.access import actor_for
 from services.feeds import feed_build, feeds
 from tests.activities_world import COUNSELLOR, SETTINGS, build, enrol, families, place, storytime_input
-from tests.world import DESK, NOW, TZ, make_app, resident_actor
-
-
-@pytest.fixture
-def both(any_db_url):
-    app = make_app(any_db_url)
-    with app.app_context():
-        yield db.session
-        db.session.rollback()
-        db.engine.dispose()
+from tests.world import DESK, NOW, TZ, resident_actor
 
 
 def feed_text(session, user, scope, **where) -> tuple[str, list]:

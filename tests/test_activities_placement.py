@@ -11,16 +11,6 @@ from tests.activities_world import COUNSELLOR, EARLY_YEARS, SATURDAY, at, build,
 from tests.world import DESK, context, make_app, resident_actor
 
 
-@pytest.fixture
-def both(any_db_url):
-    """A session on a SQLite file and on PostgreSQL."""
-    app = make_app(any_db_url)
-    with app.app_context():
-        yield db.session
-        db.session.rollback()
-        db.engine.dispose()
-
-
 def book_room(session, world, who, start, hours=1, party=1):
     req = Request(booking.lock_space(session, world.counselling.id if party == 1 and hours else world.library.id),
                   who, start, start + timedelta(hours=hours), party)
