@@ -27,13 +27,18 @@ def gunicorn(app_spec: str, workers: int, env: dict | None = None, ready_path: s
 
 @contextmanager
 def gunicorn_process(app_spec: str, workers: int, env: dict | None = None, ready_path: str = "/login",
-                     preexec_fn=None):
-    """Yield the base URL and the master process, for tests that signal the server or limit it."""
+                     preexec_fn=None, access_log: Path | None = None):
+    """Yield the base URL and the master process, for tests that signal the server or limit it.
+
+    With `access_log`, gunicorn writes its access log there with the request line, path, query and raw URI:
+    everything a log line could leak."""
     port = free_port()
     gunicorn_bin = str(Path(sys.executable).with_name("gunicorn"))
+    logging = ["--access-logfile", str(access_log), "--access-logformat",
+               '%(h)s "%(r)s" %(s)s %(U)s %(q)s {raw_uri}e'] if access_log else []
     proc = subprocess.Popen(
         [gunicorn_bin, "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--backlog", "2048",
-         "--log-level", "warning", app_spec],
+         "--log-level", "warning", *logging, app_spec],
         cwd=ROOT, env={**os.environ, **(env or {})}, preexec_fn=preexec_fn,
     )
     base = f"http://127.0.0.1:{port}"

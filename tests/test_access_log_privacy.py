@@ -2,15 +2,14 @@
 however the path is spelled, and no phone number typed into a search, in gunicorn's access log."""
 import os
 import stat
-import subprocess
-import sys
 from urllib.parse import urlsplit
 
 import pytest
 
 from models import db
 from tests.feed_world import build_world
-from tests.test_feeds_logs import ROOT, _free_port, _get, _wait_for
+from tests.server import gunicorn_process
+from tests.test_feeds_logs import _get
 from tests.world import database_url, make_app
 
 
@@ -34,14 +33,9 @@ def test_odd_spellings_of_a_feed_path_answer_404_and_searches_log_no_phone(tmp_p
     feed = world.new_feed("desk", scope="public")
     token = urlsplit(feed["url"]).path.removeprefix("/feeds/").removesuffix(".ics")
     staff = world.headers("desk")
-    port, log = _free_port(), tmp_path / "access.log"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", f"127.0.0.1:{port}", "--access-logfile",
-         str(log), "--access-logformat", '%(h)s "%(r)s" %(s)s %(U)s %(q)s {raw_uri}e', "app:create_app()"],
-        cwd=ROOT, env={**os.environ, "DATABASE_URL": url, "SECRET_KEY": "a-test-secret-key-long-enough"})
-    try:
-        _wait_for(port, proc)
-        base = f"http://127.0.0.1:{port}"
+    log = tmp_path / "access.log"
+    env = {"DATABASE_URL": url, "SECRET_KEY": "a-test-secret-key-long-enough"}
+    with gunicorn_process("app:create_app()", 1, env, access_log=log) as (base, _):
         assert _get(f"{base}/feeds/{token}.ics") == 200
         assert _get(f"{base}//feeds/{token}.ics") == 404
         assert _get(f"{base}/%66eeds/{token}.ics") == 404
@@ -49,9 +43,6 @@ def test_odd_spellings_of_a_feed_path_answer_404_and_searches_log_no_phone(tmp_p
         assert _get(f"{base}/api/v1/residents?q=13800000001", staff) == 200
         assert _get(f"{base}/api/v1/residents?q=138%200000%200001", staff) == 200
         assert _get(f"{base}/api/v1/residents?q=%E5%91%A8", staff) == 200  # a name stays readable
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
     text = log.read_text()
     assert token not in text, text
     assert "13800000001" not in text and "0000" not in text, text
