@@ -25,18 +25,18 @@ def test_settings_counter_moves_with_a_space_edit_in_another_worker_and_not_with
         db.session.commit()
         room_id, person_id = room.id, person.id
     with reader.app_context():
-        before = settings_version.current(db.session)
+        before = settings_version.SETTINGS.read(db.session)
     with writer.app_context():
         book(db.session, db.session.get(Resource, room_id), db.session.get(Resident, person_id),
              NOW + timedelta(days=1, hours=2))
     with reader.app_context():
-        assert settings_version.current(db.session) == before, "a booking is not a change of settings"
+        assert settings_version.SETTINGS.read(db.session) == before, "a booking is not a change of settings"
     with writer.app_context():
         edited = db.session.get(Resource, room_id)
         edited.hours.append(OpeningHours(weekday=TOMORROW.weekday(), opens=time(20), closes=time(21)))
         db.session.commit()
     with reader.app_context():
-        assert settings_version.current(db.session) > before
+        assert settings_version.SETTINGS.read(db.session) > before
 
 
 def test_a_token_revoked_in_another_worker_stops_working_at_once(any_db_url):

@@ -4,7 +4,6 @@ accounts with their display settings and API tokens.
 Workers reuse what they derive from these (the day board's fingerprint, for one) while the counter stands still;
 a change made through any worker, the scheduler or the CLI moves it in the same transaction.
 """
-from sqlalchemy.orm import Session
 
 from models import ApiToken, Centre, OpeningHours, Resource, SettingsChange, User, UserSetting
 from services.core.change_counters import ChangeCounter
@@ -18,6 +17,3 @@ SETTINGS = ChangeCounter(SettingsChange.__table__, (Resource, OpeningHours, Cent
 def install() -> None:
     install_counter(SETTINGS)
 
-
-def current(session: Session) -> tuple:
-    return SETTINGS.read(session)

@@ -12,11 +12,7 @@ from services.core.change_counters import install as install_counter
 
 SHOWN_IN_FEEDS = (Booking, Closure, Resource, OpeningHours, Resident, Centre, User, CalendarFeed)
 FEEDS = ChangeCounter(FeedChange.__table__, SHOWN_IN_FEEDS, "feeds_changed")
-__all__ = ["FEEDS", "ROW_ID", "bump", "install"]
-
-
-def bump(session) -> None:
-    FEEDS.bump(session)
+__all__ = ["FEEDS", "ROW_ID", "install"]
 
 
 def install() -> None:
