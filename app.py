@@ -6,6 +6,7 @@ from flask import Flask
 
 from cli import register_cli
 from models import db
+from services.booking import answers
 from services.core import settings_version
 from services.core.database import create_private_sqlite_file, engine_options, install_sqlite_listeners, normalise_url
 from services.feeds import changes as feed_changes
@@ -71,6 +72,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     feed_changes.install()  # every session bumps the feeds' change counter with what it commits
     settings_version.install()  # … and the settings counter
+    answers.install()  # … and the occupancy counter
     with app.app_context():
         install_sqlite_listeners(db.engine, app.config)
     register_extensions(app)

@@ -201,6 +201,7 @@ def print_table(rows: list[dict], workers: int, database: str, list_ms: float) -
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--only", help="measure only the paths whose label contains this (while profiling)")
     options = parser.parse_args()
     require_wrk()
     day = (datetime.now(TZ) + timedelta(days=1)).date()
@@ -213,7 +214,7 @@ def main() -> None:
         env = {"BENCH_DATABASE_URL": url}
         with gunicorn("bench.plain_app:app", options.workers, ready_path="/plain") as plain, \
                 gunicorn("bench.bench_app:app", options.workers, env) as base:
-            paths = targets(base, ids, day, folder)
+            paths = [t for t in targets(base, ids, day, folder) if not options.only or options.only in t.label]
             for target in paths:  # warm both up: the first requests compile templates and fill caches
                 target_run(base, target, offset=60_000, seconds=1)
                 hello_run(plain, target.hello, folder, seconds=1)

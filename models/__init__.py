@@ -24,7 +24,7 @@ from .checkup import (
     RefusedAttempt,
 )
 from .circle import SERVICE_TYPES, CircleParameter, CircleSnapshot, ServicePoint, WalkEdge, WalkNode
-from .feeds import FEED_SCOPES, CalendarFeed, FeedChange, SettingsChange
+from .feeds import FEED_SCOPES, CalendarFeed, FeedChange, OccupancyChange, SettingsChange
 from .messages import (
     CONTACT_METHODS,
     CONTACT_OUTCOMES,
@@ -41,7 +41,7 @@ from .security import ActivationCode, LoginFailure, UserSetting
 from .spaces import SPACE_DEFAULTS, Centre, Closure, OpeningHours, Resource
 
 __all__ = [
-    "ACTIVE_STATUSES", "CHANNELS", "FEED_SCOPES", "CalendarFeed", "FeedChange", "SettingsChange", "GROUPS", "ROLES", "SERVICE_TYPES", "STATUSES",
+    "ACTIVE_STATUSES", "CHANNELS", "FEED_SCOPES", "CalendarFeed", "FeedChange", "OccupancyChange", "SettingsChange", "GROUPS", "ROLES", "SERVICE_TYPES", "STATUSES",
     "ApiToken", "AuditEntry", "Booking", "Building", "Centre", "CircleParameter", "CircleSnapshot", "Closure", "OpeningHours",
     "Resident", "Resource", "Series", "ServicePoint", "User", "WaitlistEntry", "WalkEdge", "WalkNode", "db", "utcnow",
     "ActivationCode", "LoginFailure", "UserSetting", "SPACE_DEFAULTS",

@@ -54,3 +54,14 @@ class SettingsChange(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     counter: Mapped[int] = mapped_column(Integer, default=0)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class OccupancyChange(db.Model):
+    """One row: a counter bumped in the same transaction as every change of what fills or frees a slot (bookings,
+    waitlist holds, closures, and the residents whose groups and quotas decide who may book). Availability a worker
+    worked out is reused while it is unchanged (services/booking/answers.py)."""
+
+    __tablename__ = "occupancy_change"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    counter: Mapped[int] = mapped_column(Integer, default=0)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,13 +1,14 @@
 """Every answer a worker reuses is dropped by the write that changes it, whichever worker, process or door the
 write came through. Two apps on one database stand for two gunicorn workers: each has its own engine and caches."""
-from datetime import time, timedelta
+from datetime import date, datetime, time, timedelta
 
-from models import OpeningHours, Resident, Resource, User, db
+from models import Closure, OpeningHours, Resident, Resource, User, WaitlistEntry, db
 from services.accounts import accounts
+from services.booking import availability
 from services.core import settings_version
 from services.core.centre import current_centre
 from tests.web_login import login
-from tests.world import NOW, book, make_app, resident, space
+from tests.world import NOW, TZ, book, context, make_app, resident, space
 
 TOMORROW = (NOW + timedelta(days=1)).date()
 
@@ -139,3 +140,78 @@ def test_space_list_answered_in_one_worker_shows_a_space_closed_for_good_in_anot
         db.session.get(Resource, retired_id).active = False
         db.session.commit()
     assert [s["name"] for s in api.get("/api/v1/resources", headers=bearer).get_json()] == ["绘本馆"]
+
+
+def _availability_reader(any_db_url, capacity: int = 2):
+    """Two workers; the reader answers availability of a two-seat room tomorrow 08:00–10:00 for the desk."""
+    reader, writer = two_workers(any_db_url)
+    tomorrow = datetime.now(TZ).date() + timedelta(days=1)  # these answers follow the wall clock
+    with writer.app_context():
+        room = space(db.session, name="康复理疗室", exclusive=False, capacity=capacity,
+                     hours=[(d, time(8), time(10)) for d in range(7)])
+        person = resident(db.session, born=date(1950, 3, 1))
+        token = accounts.create_token(db.session, accounts.create_user(db.session, "desk", "password-1", "staff"))
+        db.session.commit()
+        ids = {"room": room.id, "person": person.id, "tomorrow": tomorrow}
+    api, bearer = reader.test_client(), {"Authorization": f"Bearer {token}"}
+
+    def remaining(query: str = "") -> list:
+        answer = api.get(f"/api/v1/resources/{ids['room']}/availability?date={tomorrow}{query}", headers=bearer)
+        assert answer.status_code == 200, answer.get_json()
+        return [(s["remaining"], s["status"]) for s in answer.get_json()["slots"]]
+
+    assert remaining() == remaining() == [(2, "free"), (2, "free")]  # the second answer is the reader's copy
+    return writer, ids, remaining
+
+
+def test_availability_answered_in_one_worker_shows_a_booking_made_in_another_at_once(any_db_url):
+    writer, ids, remaining = _availability_reader(any_db_url)
+    with writer.app_context():
+        book(db.session, db.session.get(Resource, ids["room"]), db.session.get(Resident, ids["person"]),
+             datetime.combine(ids["tomorrow"], time(8), TZ), now=datetime.now(TZ))
+    assert remaining() == [(1, "free"), (2, "free")]
+
+
+def test_availability_answered_in_one_worker_shows_a_closure_and_a_waitlist_hold_made_in_another(any_db_url):
+    writer, ids, remaining = _availability_reader(any_db_url)
+    with writer.app_context():
+        db.session.add(WaitlistEntry(resource_id=ids["room"], resident_id=ids["person"], status="offered",
+                                     starts_at=datetime.combine(ids["tomorrow"], time(9), TZ),
+                                     ends_at=datetime.combine(ids["tomorrow"], time(10), TZ)))
+        db.session.commit()
+    assert remaining() == [(2, "free"), (1, "free")]
+    with writer.app_context():
+        db.session.add(Closure(resource_id=ids["room"], reason="消毒", starts_at=datetime.combine(ids["tomorrow"], time(8), TZ),
+                               ends_at=datetime.combine(ids["tomorrow"], time(9), TZ)))
+        db.session.commit()
+    assert remaining() == [(0, "closed"), (1, "free")]
+
+
+def test_availability_for_a_resident_follows_their_record_changed_in_another_worker(any_db_url):
+    writer, ids, remaining = _availability_reader(any_db_url)
+    with writer.app_context():
+        db.session.get(Resource, ids["room"]).groups = ["elderly"]
+        db.session.commit()
+    for_person = f"&resident_id={ids['person']}"
+    assert remaining(for_person) == remaining(for_person) == [(2, "free"), (2, "free")]
+    with writer.app_context():
+        db.session.get(Resident, ids["person"]).birth_date = date(1990, 3, 1)  # a typo put right: not elderly
+        db.session.commit()
+    assert remaining(for_person) == [(2, "not_eligible"), (2, "not_eligible")]
+
+
+def test_reused_availability_follows_the_clock_minute_by_minute(session):
+    room = space(session, name="康复理疗室", min_notice_minutes=30, hours=[(d, time(8), time(10)) for d in range(7)])
+    session.commit()
+    day = TOMORROW
+    ctx_at = {moment: context(session, now=datetime.combine(day, moment, TZ), by_staff=False)
+              for moment in (time(7, 29, 30), time(7, 30, 0), time(7, 30, 0, 1), time(7, 30, 40))}
+    session.commit()  # the centre the contexts hold is no pending change: answers may be reused
+
+    def statuses(moment):
+        return [s.status for s in availability.day_slots(session, room, day, ctx_at[moment])]
+
+    assert statuses(time(7, 29, 30)) == statuses(time(7, 29, 30)) == ["free", "free"]
+    assert statuses(time(7, 30, 0)) == ["free", "free"], "08:00 is still exactly half an hour away"
+    assert statuses(time(7, 30, 0, 1)) == ["too_soon", "free"]
+    assert statuses(time(7, 30, 40)) == ["too_soon", "free"]

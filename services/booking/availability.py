@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from models import Resident, Resource
-from services.booking import occupancy, opening, rules
+from services.booking import answers, occupancy, opening, rules
 from services.booking.rules import Context
 from services.core import errors
 from services.core.clock import at_local
@@ -73,8 +73,25 @@ class _Refusals:
 
 
 def day_slots(session: Session, resource: Resource, day: date, ctx: Context,
-              resident: Resident | None = None) -> list[Slot]:
-    """The day's slots as `ctx`'s actor booking for `resident` would find them (None: anyone in no group)."""
+              resident: Resident | None = None) -> tuple[Slot, ...]:
+    """The day's slots as `ctx`'s actor booking for `resident` would find them (None: anyone in no group).
+
+    Reused from this worker's copy while nothing it reads has changed (services/booking/answers.py)."""
+    key = ("day_slots", resource.id, day, ctx.by_staff, resident.id if resident else None)
+
+    def work_out():
+        slots = tuple(_day_slots(session, resource, day, ctx, resident))
+        return slots, minute_stable(slots)
+    return answers.reused(session, key, ctx.now, work_out)
+
+
+def minute_stable(slots) -> bool:
+    """Whether the clock can change these slots only at whole minutes (see answers.reused)."""
+    return answers.on_whole_minutes(edge for slot in slots for edge in (slot.start, slot.end))
+
+
+def _day_slots(session: Session, resource: Resource, day: date, ctx: Context,
+               resident: Resident | None) -> list[Slot]:
     cells = grid(resource, day, ctx)
     if not cells:
         return []

@@ -54,8 +54,8 @@ def _after_flush(session: Session, _context) -> None:
 
 
 def _on_execute(state) -> None:
-    """Bulk UPDATE/DELETE statements (a closure cancelling bookings, a purge) skip the flush."""
-    if state.is_update or state.is_delete:
+    """Bulk INSERT/UPDATE/DELETE statements (demo history, a closure cancelling bookings, a purge) skip the flush."""
+    if state.is_insert or state.is_update or state.is_delete:
         names = {m.local_table.name for m in state.all_mappers}
         for counter in _counters:
             if names & counter.tables:

@@ -33,7 +33,7 @@ def version(session: Session) -> tuple:
     return session.info[_VERSION]
 
 
-def _changing_settings(session: Session) -> bool:
+def changing_settings(session: Session) -> bool:
     return session.info.get(SETTINGS.flag, False) or any(
         isinstance(obj, SETTINGS.watched) for obj in (*session.new, *session.dirty, *session.deleted))
 
@@ -45,7 +45,7 @@ def reused(session: Session, key: Hashable, load: Callable[[Session], T]) -> T:
     callers must not change). An instance comes back merged into `session` without a query, so callers may use and
     even change it as if they had loaded it.
     """
-    if _changing_settings(session) or _in_memory(session.get_bind()):
+    if changing_settings(session) or is_in_memory(session.get_bind()):
         return load(session)
     current = version(session)
     copies = _stores.setdefault(session.get_bind(), {})
@@ -61,7 +61,7 @@ def reused(session: Session, key: Hashable, load: Callable[[Session], T]) -> T:
     return session.merge(copy, load=False) if hasattr(copy, "_sa_instance_state") else copy
 
 
-def _in_memory(bind: Engine) -> bool:
+def is_in_memory(bind: Engine) -> bool:
     """An in-memory SQLite database has one connection, already in this transaction: no session of its own."""
     return bind.dialect.name == "sqlite" and bind.url.database in (None, "", ":memory:")
 

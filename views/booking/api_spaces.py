@@ -1,9 +1,9 @@
 """API: spaces, their availability, residents and closures."""
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 
 from models import db
 from services.accounts import residents
-from services.booking import availability, closures, space_settings
+from services.booking import answers, availability, closures, space_settings
 from services.core import access
 from services.core.clock import parse_day
 from services.core.errors import N_, Invalid, NotFound
@@ -26,14 +26,23 @@ def list_resources():
 @bp.get("/resources/<int:resource_id>/availability")
 def resource_availability(resource_id: int):
     actor = current_actor()
+    asking = _asking_for(actor)
+    moment = now()
+    day = parse_day(request.args["date"], "date") if request.args.get("date") else moment.astimezone(centre_tz()).date()
+    key = ("availability", resource_id, day, actor.is_staff, asking.id if asking else None)
+    body = answers.reused(db.session, key, moment, lambda: _availability_body(actor, resource_id, day, asking))
+    return current_app.response_class(body, mimetype="application/json")
+
+
+def _availability_body(actor, resource_id: int, day, asking) -> tuple[bytes, bool]:
     resource = space_settings.space_with_hours(db.session, resource_id)
     if resource is None or not resource.active:
         raise NotFound(N_("找不到该空间"))
-    ctx = rule_context(actor)
-    day = parse_day(request.args["date"], "date") if request.args.get("date") else now().astimezone(centre_tz()).date()
-    slots = availability.day_slots(db.session, resource, day, ctx, _asking_for(actor))
-    return jsonify({"resource_id": resource.id, "date": day.isoformat(), "slots": [
-        {"start": iso(s.start), "end": iso(s.end), "remaining": s.remaining, "status": s.status} for s in slots]})
+    slots = availability.day_slots(db.session, resource, day, rule_context(actor), asking)
+    body = current_app.json.dumps({"resource_id": resource.id, "date": day.isoformat(), "slots": [
+        {"start": iso(s.start), "end": iso(s.end), "remaining": s.remaining, "status": s.status} for s in slots]},
+        separators=(",", ":"))  # as jsonify writes it
+    return body.encode() + b"\n", availability.minute_stable(slots)
 
 
 def _asking_for(actor):
