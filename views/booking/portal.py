@@ -80,7 +80,8 @@ def slots(resource_id: int):
     space = _space_for(person, resource_id)
     ctx = ctx_for(actor)
     window = rules.window_days(space, person, ctx)
-    days = [today() + timedelta(days=n) for n in range(window + 1)]
+    first = today()
+    days = [first + timedelta(days=n) for n in range(window + 1)]
     day = day_arg() if request.args.get("date") else None
     if day not in days:  # no day asked for: open on the first day with something this person can book
         day = availability.first_day_with_free(db.session, space, days, ctx, person) or days[0]
@@ -88,7 +89,7 @@ def slots(resource_id: int):
     found = [s for s in every if s.status != "past"]
     all_days = bool(request.args.get("more")) or days.index(day) >= DAYS_SHOWN
     return render_template("portal/slots.html", person=person, space=space, days=days, day=day, slots=found,
-                           today=today(), over_today=bool(every) and not found, all_days=all_days,
+                           today=first, over_today=bool(every) and not found, all_days=all_days,
                            days_shown=DAYS_SHOWN)
 
 
