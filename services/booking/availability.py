@@ -73,7 +73,7 @@ class _Refusals:
 
 
 def day_slots(session: Session, resource: Resource, day: date, ctx: Context,
-              resident: Resident | None = None) -> tuple[Slot, ...]:
+              resident: Resident | None = None) -> list[Slot]:
     """The day's slots as `ctx`'s actor booking for `resident` would find them (None: anyone in no group).
 
     Reused from this worker's copy while nothing it reads has changed (services/booking/answers.py)."""
@@ -82,7 +82,7 @@ def day_slots(session: Session, resource: Resource, day: date, ctx: Context,
     def work_out():
         slots = tuple(_day_slots(session, resource, day, ctx, resident))
         return slots, minute_stable(slots)
-    return answers.reused(session, key, ctx.now, work_out)
+    return list(answers.reused(session, key, ctx.now, work_out))  # a list of its own: the copy is shared
 
 
 def minute_stable(slots) -> bool:
