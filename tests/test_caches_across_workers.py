@@ -215,3 +215,28 @@ def test_reused_availability_follows_the_clock_minute_by_minute(session):
     assert statuses(time(7, 30, 0)) == ["free", "free"], "08:00 is still exactly half an hour away"
     assert statuses(time(7, 30, 0, 1)) == ["too_soon", "free"]
     assert statuses(time(7, 30, 40)) == ["too_soon", "free"]
+
+
+def test_a_booking_in_one_worker_follows_a_capacity_cut_made_in_another(any_db_url):
+    reader, writer = two_workers(any_db_url)
+    tomorrow = datetime.now(TZ).date() + timedelta(days=1)
+    with writer.app_context():
+        room = space(db.session, name="康复理疗室", exclusive=False, capacity=2)
+        people = [resident(db.session, name=name).id for name in ("张建国", "李秀英")]
+        token = accounts.create_token(db.session, accounts.create_user(db.session, "desk", "password-1", "staff"))
+        db.session.commit()
+        room_id = room.id
+    api, bearer = reader.test_client(), {"Authorization": f"Bearer {token}"}
+
+    def book_at(hour: int, person: int):
+        start = datetime.combine(tomorrow, time(hour), TZ)
+        return api.post("/api/v1/bookings", headers=bearer, json={
+            "resource_id": room_id, "resident_id": person, "start": start.isoformat(),
+            "end": (start + timedelta(hours=1)).isoformat()})
+
+    assert book_at(9, people[0]).status_code == 201  # the reader now holds its copy of the room
+    with writer.app_context():
+        db.session.get(Resource, room_id).capacity = 1
+        db.session.commit()
+    refused = book_at(9, people[1])
+    assert refused.status_code == 409, refused.get_json()

@@ -8,20 +8,21 @@ slow happens inside.
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from models import Booking, Resident, Resource, Series
-from services.booking import availability, recurrence, rules
+from services.booking import availability, recurrence, rules, space_settings
 from services.booking.rules import Context, Request
-from services.core import errors
+from services.core import errors, settings_cache
 from services.core.access import Actor, require_booking_for, require_cancel_rights, require_space_manager
 from services.core.errors import N_
 from services.messaging import notices
 from services.routines.scheduler_settings import Settings
 
 CHECK_IN_OPENS = timedelta(hours=1)
+_LOCK_SPACE = select(Resource.id).where(Resource.id == bindparam("id")).with_for_update()
 
 
 @dataclass
@@ -32,11 +33,13 @@ class SeriesResult:
 
 
 def lock_space(session: Session, resource_id: int) -> Resource:
-    """The space, row-locked on PostgreSQL so concurrent bookings of it queue here."""
-    resource = session.scalars(
-        select(Resource).where(Resource.id == resource_id).options(joinedload(Resource.hours))
-        .with_for_update(of=Resource)
-    ).unique().first()
+    """The space, row-locked on PostgreSQL so concurrent bookings of it queue here (on SQLite the write
+    transaction's BEGIN IMMEDIATE already queues them), then taken from this worker's copy, checked against
+    the settings counter as it stands once the lock is held."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(_LOCK_SPACE, {"id": resource_id})
+        settings_cache.forget_version(session)  # a change committed while this waited for the lock shows
+    resource = space_settings.space_with_hours(session, resource_id)
     if resource is None or not resource.active:
         raise errors.NotFound(N_("找不到该空间"), field="resource_id")
     return resource
@@ -59,8 +62,8 @@ def find_resident(session: Session, resident_id: int) -> Resident:
 
 def _insert(session: Session, req: Request, actor: Actor, ctx: Context, channel: str, note: str | None,
             series_id: int | None = None) -> Booking:
-    booking = Booking(
-        resource_id=req.resource.id, resident_id=req.resident.id, series_id=series_id,
+    booking = Booking(  # the rows themselves, not only their ids: the audit reads booking.resource at once
+        resource=req.resource, resident=req.resident, series_id=series_id,
         starts_at=req.start, ends_at=req.end, party_size=req.party_size, status="confirmed",
         exclusive=req.resource.exclusive, channel=channel, booked_by_id=actor.user_id, note=note,
         created_at=ctx.now, updated_at=ctx.now,

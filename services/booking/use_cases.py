@@ -57,7 +57,8 @@ def _booking_write(session: Session, actor: Actor, now: datetime, tz: ZoneInfo, 
     """Run one booking write under the space's lock; a refusal gets its alternatives after the lock."""
     ctx: Context | None = None
     try:
-        with write_transaction(session):
+        # keep_loaded: the write only adds rows, so the answer is made from them without reading them back
+        with write_transaction(session, keep_loaded=True):
             ctx = centre.context(session, now, tz, by_staff=actor.is_staff)
             made = write(ctx)
             _changed(session, actor, made.bookings, audit.CREATE, now)

@@ -8,8 +8,9 @@ is current exactly while the counter it was made under is: equal counters mean e
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import Table, event, insert, update
+from sqlalchemy import Table, bindparam, event, insert, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Update
 
 ROW_ID = 1
 
@@ -20,16 +21,19 @@ class ChangeCounter:
     watched: tuple[type, ...]
     flag: str  # the session.info key that marks a pending bump
     tables: frozenset[str] = field(init=False)
+    _bump: Update = field(init=False, repr=False, compare=False)  # built once: every booking bumps two counters
 
     def __post_init__(self):
         object.__setattr__(self, "tables", frozenset(model.__table__.name for model in self.watched))
+        object.__setattr__(self, "_bump", update(self.table).where(self.table.c.id == ROW_ID).values(
+            counter=self.table.c.counter + 1, changed_at=bindparam("now")))
 
     def bump(self, session: Session) -> None:
-        now = datetime.now(UTC)
-        done = session.execute(update(self.table).where(self.table.c.id == ROW_ID)
-                               .values(counter=self.table.c.counter + 1, changed_at=now))
+        # On the session's connection, past the ORM's statement handling.
+        connection, now = session.connection(), datetime.now(UTC)
+        done = connection.execute(self._bump, {"now": now})
         if not done.rowcount:  # a schema made by create_all rather than the migration: no row yet
-            session.execute(insert(self.table).values(id=ROW_ID, counter=1, changed_at=now))
+            connection.execute(insert(self.table).values(id=ROW_ID, counter=1, changed_at=now))
 
     def read(self, session: Session) -> tuple:
         """The counter with the time of its last bump: a database restored or made anew, whose counter starts

@@ -86,6 +86,11 @@ def _load_copy(session: Session, load: Callable[[Session], T]) -> tuple[tuple, T
     return counter, value
 
 
+def forget_version(session: Session) -> None:
+    """Read the counter again at the next use in this transaction (after waiting for a lock)."""
+    session.info.pop(_VERSION, None)
+
+
 def _forget_version(session: Session, transaction) -> None:
     if transaction.parent is None:
         session.info.pop(_VERSION, None)
