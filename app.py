@@ -6,6 +6,7 @@ from flask import Flask
 
 from cli import register_cli
 from models import db
+from services.accounts import passwords
 from services.booking import answers
 from services.core import settings_version
 from services.core.database import create_private_sqlite_file, engine_options, install_sqlite_listeners, normalise_url
@@ -70,6 +71,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         create_private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
 
     db.init_app(app)
+    passwords.configure(app.config.get("PASSWORD_HASH_METHOD"))
     feed_changes.install()  # every session bumps the feeds' change counter with what it commits
     settings_version.install()  # … and the settings counter
     answers.install()  # … and the occupancy counter

@@ -5,10 +5,10 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload
-from werkzeug.security import generate_password_hash
 
 from models import ROLES, ApiToken, Resident, Resource, User, UserSetting
 from models.base import utcnow
+from services.accounts import passwords
 from services.core import errors, settings_cache
 from services.core.errors import N_
 from services.core.transaction import write_transaction
@@ -28,7 +28,7 @@ def create_user(session: Session, username: str, password: str, role: str, resid
         raise errors.Invalid("organisation", N_("运营机构账号需要机构名称"))
     if session.scalar(select(User).where(User.username == username)):
         raise errors.Invalid("username", N_("用户名已存在"))
-    user = User(username=username, password_hash=generate_password_hash(password), role=role,
+    user = User(username=username, password_hash=passwords.hashed(password), role=role,
                 resident_id=resident_id, organisation=organisation)
     session.add(user)
     session.flush()

@@ -5,10 +5,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
 from models import ActivationCode, Resident, User
-from services.accounts import login_limits, signin
+from services.accounts import login_limits, passwords, signin
 from services.core import audit, errors
 from services.core.access import Actor, require_staff
 from services.core.errors import N_
@@ -16,8 +16,6 @@ from services.core.transaction import write_transaction
 
 CODE_DIGITS = 8
 VALID_FOR = timedelta(days=14)
-# Checked when no code is pending, so both paths cost one scrypt verification.
-_DUMMY_CODE_HASH = generate_password_hash("00000000")
 _WRONG_CODE = N_("手机号或激活码不对，或激活码已过期")
 
 
@@ -48,7 +46,7 @@ def _new_login(session: Session, resident: Resident) -> User:
     if session.scalar(select(User).where(User.username == username)):
         raise errors.Invalid("phone", N_("该手机号已有账号"))
     # Nobody knows this password: the account is usable only after activation.
-    user = User(username=username, password_hash=generate_password_hash(secrets.token_urlsafe(32)),
+    user = User(username=username, password_hash=passwords.hashed(secrets.token_urlsafe(32)),
                 role="resident", resident_id=resident.id, session_version=1)
     session.add(user)
     session.flush()
@@ -74,7 +72,7 @@ def issue(session: Session, resident: Resident, issued_by: int | None, now: date
                                                  ActivationCode.used_at.is_(None)).values(used_at=now))
     code = _new_code()
     expires = now + VALID_FOR
-    session.add(ActivationCode(user_id=user.id, code_hash=generate_password_hash(code), created_at=now,
+    session.add(ActivationCode(user_id=user.id, code_hash=passwords.hashed(code), created_at=now,
                                expires_at=expires, created_by_id=issued_by))
     session.flush()
     return IssuedCode(user, code, expires)
@@ -98,13 +96,13 @@ def activate_login(session: Session, identifier: str, code: str, password: str, 
     signin.check_new_password(password, confirm, signin.normalise_phone(identifier))
     user = signin.find_user(session, identifier)
     row = _pending_code(session, user, now) if user else None
-    code_hash, row_id = (row.code_hash, row.id) if row else (_DUMMY_CODE_HASH, None)
+    code_hash, row_id = (row.code_hash, row.id) if row else (passwords.stand_in(), None)
     keys = login_limits.keys_for(signin.account_key(identifier, user), ip)
     with write_transaction(session):
         reserved = login_limits.reserve(session, keys, now)
     if not check_password_hash(code_hash, code.replace(" ", "")) or row_id is None:
         raise errors.Invalid("code", _WRONG_CODE)
-    new_hash = generate_password_hash(password)
+    new_hash = passwords.hashed(password)
     with write_transaction(session):
         claimed = session.execute(update(ActivationCode).where(
             ActivationCode.id == row_id, ActivationCode.used_at.is_(None)).values(used_at=now)).rowcount

@@ -5,18 +5,16 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
 from models import Resident, User
 from models.base import utcnow
-from services.accounts import accounts, login_limits, password_policy
+from services.accounts import accounts, login_limits, password_policy, passwords
 from services.core import errors
 from services.core.errors import N_
 from services.core.numbers import is_whole_number
 from services.core.transaction import write_transaction
 
-# Checked when the account does not exist, so both paths cost one scrypt verification.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
 PHONE_SEPARATORS = re.compile(r"[\s\-().·]")
 
 
@@ -66,7 +64,7 @@ def sign_in(session: Session, identifier: str, password: str, ip: str | None, no
     checked; the slow hash runs outside any lock; a right password takes the reservation back.
     """
     user = find_user(session, identifier)
-    stored_hash = user.password_hash if user else _DUMMY_HASH
+    stored_hash = user.password_hash if user else passwords.stand_in()
     keys = login_limits.keys_for(account_key(identifier, user), ip)
     with write_transaction(session):
         reserved = login_limits.reserve(session, keys, now)
@@ -82,7 +80,7 @@ def check_new_password(password: str, confirm: str, phone: str | None = None) ->
 
 
 def set_password(user: User, password: str) -> None:
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = passwords.hashed(password)
     end_sessions(user)
 
 
@@ -92,7 +90,7 @@ def change_password(session: Session, user_id: int, current: str, password: str,
     if not check_password_hash(user.password_hash, current):
         raise errors.Invalid("current", N_("当前密码不对"))
     check_new_password(password, confirm, user.resident.phone if user.resident else user.username)
-    new_hash = generate_password_hash(password)  # the slow hash before the write lock
+    new_hash = passwords.hashed(password)  # the slow hash before the write lock
     with write_transaction(session):
         user = session.get(User, user_id)
         user.password_hash = new_hash
