@@ -32,6 +32,7 @@ from views.core import home
 from views.feeds import feed_pages, feeds
 from views.health import health
 from views.routines import api_outbox, api_waitlist, outreach_pages, waitlist_pages
+from views.security.headers import is_production
 
 # Every blueprint of the app, by area. The menu's links are listed in views/core/navigation.py.
 BLUEPRINTS = (
@@ -71,7 +72,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         create_private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
 
     db.init_app(app)
-    passwords.configure(app.config.get("PASSWORD_HASH_METHOD"))
+    passwords.configure(app.config.get("PASSWORD_HASH_METHOD"), production=is_production(app))
     feed_changes.install()  # every session bumps the feeds' change counter with what it commits
     settings_version.install()  # … and the settings counter
     answers.install()  # … and the occupancy counter

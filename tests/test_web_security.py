@@ -64,6 +64,13 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch, tmp_path)
         create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.db'}"})
 
 
+def test_production_refuses_the_tests_cheaper_password_hash(monkeypatch, tmp_path):
+    monkeypatch.setenv("APP_ENV", "production")
+    with pytest.raises(RuntimeError, match="PASSWORD_HASH_METHOD"):
+        create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.db'}", "SECRET_KEY": "x" * 40,
+                    "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
+
+
 def test_production_cookies_are_secure_and_host_locked(monkeypatch, tmp_path):
     monkeypatch.setenv("APP_ENV", "production")
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.db'}", "SECRET_KEY": "x" * 40})

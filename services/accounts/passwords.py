@@ -9,7 +9,9 @@ DEFAULT_METHOD = "scrypt"
 _method = [DEFAULT_METHOD]
 
 
-def configure(method: str | None) -> None:
+def configure(method: str | None, production: bool = False) -> None:
+    if production and method not in (None, "", DEFAULT_METHOD):
+        raise RuntimeError(f"PASSWORD_HASH_METHOD is for tests; production hashes with {DEFAULT_METHOD}")
     _method[0] = method or DEFAULT_METHOD
 
 
