@@ -13,17 +13,16 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from models import Booking, Closure, OccupancyChange, Resident, WaitlistEntry
-from services.core import settings_cache
+from services.core import change_counters, settings_cache
 from services.core.change_counters import ChangeCounter
 from services.core.change_counters import install as install_counter
 
 T = TypeVar("T")
 OCCUPANCY = ChangeCounter(OccupancyChange.__table__, (Booking, WaitlistEntry, Closure, Resident), "occupancy_changed")
-_VERSION = "occupancy_version_read"
 _stores: WeakKeyDictionary[Engine, dict[Hashable, tuple[tuple, object]]] = WeakKeyDictionary()
 MAX_ANSWERS = 5000
 MINUTE = timedelta(minutes=1)
@@ -65,19 +64,10 @@ def _on_the_minute(now: datetime) -> bool:
 
 
 def _occupancy(session: Session) -> tuple:
-    if _VERSION not in session.info:
-        session.info[_VERSION] = OCCUPANCY.read(session)
-    return session.info[_VERSION]
+    return change_counters.current(session, OCCUPANCY)
 
 
 def _changing(session: Session) -> bool:
     return settings_cache.changing_settings(session) or session.info.get(OCCUPANCY.flag, False) or any(
         isinstance(obj, OCCUPANCY.watched) for obj in (*session.new, *session.dirty, *session.deleted))
 
-
-def _forget_version(session: Session, transaction) -> None:
-    if transaction.parent is None:
-        session.info.pop(_VERSION, None)
-
-
-event.listen(Session, "after_transaction_end", _forget_version)

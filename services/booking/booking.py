@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from models import Booking, Resident, Resource, Series
 from services.booking import availability, recurrence, rules, space_settings
 from services.booking.rules import Context, Request
-from services.core import errors, settings_cache
+from services.core import change_counters, errors
 from services.core.access import Actor, require_booking_for, require_cancel_rights, require_space_manager
 from services.core.errors import N_
 from services.messaging import notices
@@ -38,7 +38,7 @@ def lock_space(session: Session, resource_id: int) -> Resource:
     the settings counter as it stands once the lock is held."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(_LOCK_SPACE, {"id": resource_id})
-        settings_cache.forget_version(session)  # a change committed while this waited for the lock shows
+        change_counters.forget(session)  # a change committed while this waited for the lock shows
     resource = space_settings.space_with_hours(session, resource_id)
     if resource is None or not resource.active:
         raise errors.NotFound(N_("找不到该空间"), field="resource_id")

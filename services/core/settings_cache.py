@@ -12,14 +12,14 @@ from contextlib import contextmanager
 from typing import TypeVar
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from services.core import change_counters
 from services.core.database import is_read_only, mark_read_only
 from services.core.settings_version import SETTINGS
 
 T = TypeVar("T")
-_VERSION = "settings_version_read"
 # One store per engine: a process may hold several apps on different databases (the tests do).
 _stores: WeakKeyDictionary[Engine, dict[Hashable, tuple[tuple, object]]] = WeakKeyDictionary()
 MAX_COPIES = 2000
@@ -28,9 +28,7 @@ COPY_OPTION = "settings_copy"
 
 def version(session: Session) -> tuple:
     """The settings counter as this session's transaction sees it, read once per transaction."""
-    if _VERSION not in session.info:
-        session.info[_VERSION] = SETTINGS.read(session)
-    return session.info[_VERSION]
+    return change_counters.current(session, SETTINGS)
 
 
 def changing_settings(session: Session) -> bool:
@@ -86,14 +84,3 @@ def _load_copy(session: Session, load: Callable[[Session], T]) -> tuple[tuple, T
     return counter, value
 
 
-def forget_version(session: Session) -> None:
-    """Read the counter again at the next use in this transaction (after waiting for a lock)."""
-    session.info.pop(_VERSION, None)
-
-
-def _forget_version(session: Session, transaction) -> None:
-    if transaction.parent is None:
-        session.info.pop(_VERSION, None)
-
-
-event.listen(Session, "after_transaction_end", _forget_version)
