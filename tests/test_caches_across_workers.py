@@ -125,6 +125,33 @@ def test_day_board_cached_in_one_worker_shows_hours_changed_in_another(any_db_ur
             db.engine.dispose()
 
 
+def test_day_board_cached_in_one_worker_shows_a_booking_made_in_another_at_once(any_db_url):
+    reader, writer = two_workers(any_db_url)
+    tomorrow = datetime.now(TZ).date() + timedelta(days=1)
+    with writer.app_context():
+        room = space(db.session, name="绘本馆", sensitive=False, hours=[(d, time(8), time(12)) for d in range(7)])
+        person = resident(db.session, name="王秀兰")
+        accounts.create_user(db.session, "desk", "password-1", "staff")
+        db.session.commit()
+        ids = {"room": room.id, "person": person.id}
+    desk = reader.test_client()
+    assert login(desk, "desk", "password-1").status_code == 302
+    board = f"/desk?date={tomorrow}"
+    assert "王秀兰" not in desk.get(board).get_data(as_text=True)
+    assert "王秀兰" not in desk.get(board).get_data(as_text=True)  # now answered from the reader's cache
+    with writer.app_context():
+        book(db.session, db.session.get(Resource, ids["room"]), db.session.get(Resident, ids["person"]),
+             datetime.combine(tomorrow, time(9), TZ), now=datetime.now(TZ))
+    assert "王秀兰" in desk.get(board).get_data(as_text=True), "the other worker's booking must show at once"
+    with writer.app_context():
+        db.session.get(Resident, ids["person"]).name = "王秀英"  # a typo put right at the desk
+        db.session.commit()
+    assert "王秀英" in desk.get(board).get_data(as_text=True)
+    for app in (reader, writer):
+        with app.app_context():
+            db.engine.dispose()
+
+
 def test_space_list_answered_in_one_worker_shows_a_space_closed_for_good_in_another(any_db_url):
     reader, writer = two_workers(any_db_url)
     with writer.app_context():

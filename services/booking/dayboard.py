@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import String, bindparam, cast, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from models import (
@@ -24,9 +24,7 @@ from models import (
 from services.booking import occupancy
 from services.booking.availability import Slot, grid
 from services.booking.rules import DESK_GRACE, Context
-from services.core.change_counters import ROW_ID
 from services.core.clock import local_day_bounds
-from services.core.settings_version import SETTINGS
 
 
 @dataclass(frozen=True)
@@ -136,38 +134,3 @@ def hours_spanned(days: list[SpaceDay], tz) -> list[int]:
             for d in days for s in d.slots]
     return list(range(min(starts), max(ends))) if starts else []
 
-
-def stamp(session: Session, day: date, tz) -> int:
-    """A fingerprint of everything the board shows for `day`: spaces and hours, the day's bookings, closures, holds.
-
-    Spaces, their hours and the centre move the settings counter; every change of a booking bumps its sequence
-    (and updated_at); new or deleted rows change counts and id sums. One statement, built once: one round trip.
-    """
-    start, end = local_day_bounds(day, tz)
-    params = {"start": start, "end": end, "scan_from": start - occupancy.LONGEST_BOOKING}
-    return hash(tuple(session.execute(_STAMP, params).one()))
-
-
-def _columns(aggregate):
-    """An aggregate query's columns as one text: a single scalar subquery each, portable across databases."""
-    text = None
-    for column in aggregate.selected_columns:
-        part = func.coalesce(cast(column, String), "")
-        text = part if text is None else text + "|" + part
-    return aggregate.with_only_columns(text).scalar_subquery()
-
-
-def _stamp_statement():
-    start, end = bindparam("start", type_=Booking.starts_at.type), bindparam("end", type_=Booking.ends_at.type)
-    scan_from = bindparam("scan_from", type_=Booking.starts_at.type)  # no booking is longer: bounds the index range
-    bookings = (select(func.count(), func.max(Booking.updated_at), func.sum(Booking.id), func.sum(Booking.sequence))
-                .where(Booking.starts_at < end, Booking.ends_at > start, Booking.starts_at >= scan_from))
-    closures = (select(func.count(), func.sum(Closure.id), func.max(Closure.id))
-                .where(Closure.starts_at < end, Closure.ends_at > start))
-    holds = (select(func.count(), func.sum(WaitlistEntry.id))
-             .where(WaitlistEntry.status == "offered", WaitlistEntry.starts_at < end, WaitlistEntry.ends_at > start))
-    settings = select(SETTINGS.table.c.counter, SETTINGS.table.c.changed_at).where(SETTINGS.table.c.id == ROW_ID)
-    return select(*(_columns(q) for q in (bookings, closures, holds, settings)))
-
-
-_STAMP = _stamp_statement()

@@ -35,12 +35,13 @@ def board():
     day = day_arg()
     ctx = ctx_for(page_actor())
 
-    def render() -> str:
+    def render() -> tuple[str, list]:
         days = dayboard.board(db.session, day, ctx)
-        return render_template("desk/board_table.html", day=day, days=days,
+        html = render_template("desk/board_table.html", day=day, days=days,
                                hours=dayboard.hours_spanned(days, centre_tz()))
+        return html, [slot for space_day in days for slot in space_day.slots]
 
-    return render_template("desk/board.html", day=day, table=board_table(day, today(), render),
+    return render_template("desk/board.html", day=day, table=board_table(day, render),
                            prev_day=day - timedelta(days=1), next_day=day + timedelta(days=1), today=today())
 
 
