@@ -1,7 +1,7 @@
 """The settings counter: bumped by every change of the centre's spaces, their hours and rules, the centre, and
 accounts with their display settings and API tokens.
 
-Workers reuse what they derive from these (the day board's fingerprint, for one) while the counter stands still;
+Workers reuse what they derive from these (copies of spaces and accounts, the day board's table) while it stands still;
 a change made through any worker, the scheduler or the CLI moves it in the same transaction.
 """
 
