@@ -53,7 +53,7 @@ class Booking(db.Model):
 
     __table_args__ = (
         Index("ix_booking_resource_start", "resource_id", "starts_at"),
-        # The day board's fingerprint counts one day's bookings across every space.
+        # Windows across every space by start alone: reminders, no-shows, housekeeping.
         Index("ix_booking_starts_at", "starts_at"),
         # Second line of defence on PostgreSQL: no two active bookings overlap in an exclusive space.
         ExcludeConstraint(

@@ -102,6 +102,13 @@ def test_availability_answered_in_one_worker_follows_hours_and_centre_rules_chan
     assert {s["status"] for s in far.get_json()["slots"]} == {"too_far"}
 
 
+def _board_reader(reader, day):
+    """The desk's day board for `day` as the reader worker serves it to a signed-in desk."""
+    desk = reader.test_client()
+    assert login(desk, "desk", "password-1").status_code == 302
+    return lambda: desk.get(f"/desk?date={day}").get_data(as_text=True)
+
+
 def test_day_board_cached_in_one_worker_shows_hours_changed_in_another(any_db_url):
     reader, writer = two_workers(any_db_url)
     with writer.app_context():
@@ -109,17 +116,15 @@ def test_day_board_cached_in_one_worker_shows_hours_changed_in_another(any_db_ur
         accounts.create_user(db.session, "desk", "password-1", "staff")
         db.session.commit()
         room_id = room.id
-    desk = reader.test_client()
-    assert login(desk, "desk", "password-1").status_code == 302
-    board = f"/desk?date={TOMORROW}"
-    assert "13:00" not in desk.get(board).get_data(as_text=True)
-    assert "13:00" not in desk.get(board).get_data(as_text=True)  # now answered from the reader's cache
+    board = _board_reader(reader, TOMORROW)
+    assert "13:00" not in board()
+    assert "13:00" not in board()  # now answered from the reader's cache
 
     with writer.app_context():
         edited = db.session.get(Resource, room_id)
         edited.hours.append(OpeningHours(weekday=TOMORROW.weekday(), opens=time(13), closes=time(15)))
         db.session.commit()
-    assert "13:00" in desk.get(board).get_data(as_text=True), "the other worker's edit must show at once"
+    assert "13:00" in board(), "the other worker's edit must show at once"
     for app in (reader, writer):
         with app.app_context():
             db.engine.dispose()
@@ -134,19 +139,17 @@ def test_day_board_cached_in_one_worker_shows_a_booking_made_in_another_at_once(
         accounts.create_user(db.session, "desk", "password-1", "staff")
         db.session.commit()
         ids = {"room": room.id, "person": person.id}
-    desk = reader.test_client()
-    assert login(desk, "desk", "password-1").status_code == 302
-    board = f"/desk?date={tomorrow}"
-    assert "王秀兰" not in desk.get(board).get_data(as_text=True)
-    assert "王秀兰" not in desk.get(board).get_data(as_text=True)  # now answered from the reader's cache
+    board = _board_reader(reader, tomorrow)
+    assert "王秀兰" not in board()
+    assert "王秀兰" not in board()  # now answered from the reader's cache
     with writer.app_context():
         book(db.session, db.session.get(Resource, ids["room"]), db.session.get(Resident, ids["person"]),
              datetime.combine(tomorrow, time(9), TZ), now=datetime.now(TZ))
-    assert "王秀兰" in desk.get(board).get_data(as_text=True), "the other worker's booking must show at once"
+    assert "王秀兰" in board(), "the other worker's booking must show at once"
     with writer.app_context():
         db.session.get(Resident, ids["person"]).name = "王秀英"  # a typo put right at the desk
         db.session.commit()
-    assert "王秀英" in desk.get(board).get_data(as_text=True)
+    assert "王秀英" in board()
     for app in (reader, writer):
         with app.app_context():
             db.engine.dispose()

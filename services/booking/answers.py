@@ -9,7 +9,7 @@ interval between two whole minutes. An answer is reused only within the minute i
 same two counters, read in the request's own transaction before the answer is worked out.
 """
 from collections.abc import Callable, Hashable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TypeVar
 from weakref import WeakKeyDictionary
 
@@ -20,12 +20,13 @@ from models import Booking, Closure, OccupancyChange, Resident, WaitlistEntry
 from services.core import change_counters, settings_cache
 from services.core.change_counters import ChangeCounter
 from services.core.change_counters import install as install_counter
+from services.core.settings_version import SETTINGS
 
 T = TypeVar("T")
 OCCUPANCY = ChangeCounter(OccupancyChange.__table__, (Booking, WaitlistEntry, Closure, Resident), "occupancy_changed")
-_stores: WeakKeyDictionary[Engine, dict[Hashable, tuple[tuple, object]]] = WeakKeyDictionary()
-MAX_ANSWERS = 5000
-MINUTE = timedelta(minutes=1)
+# Per engine: the stamp the answers were worked out under, and the answers. A new stamp starts afresh, so only the
+# current minute's answers are ever held.
+_stores: WeakKeyDictionary[Engine, tuple[tuple, dict[Hashable, object]]] = WeakKeyDictionary()
 
 
 def install() -> None:
@@ -40,18 +41,19 @@ def reused(session: Session, key: Hashable, now: datetime, work_out: Callable[[]
     change of anything the counters watch.
     """
     bind = session.get_bind()
+    # In-memory SQLite: see settings_cache.is_in_memory (the two caches go together).
     if _changing(session) or settings_cache.is_in_memory(bind) or _on_the_minute(now):
         return work_out()[0]
-    stamp = (settings_cache.version(session), _occupancy(session), now.replace(second=0, microsecond=0))
-    store = _stores.setdefault(bind, {})
-    made = store.get(key)
-    if made is not None and made[0] == stamp:
-        return made[1]
+    stamp = (settings_cache.version(session), change_counters.current(session, OCCUPANCY),
+             now.replace(second=0, microsecond=0))
+    held = _stores.get(bind)
+    if held is None or held[0] != stamp:
+        held = _stores[bind] = (stamp, {})
+    if key in held[1]:
+        return held[1][key]
     answer, reusable = work_out()
     if reusable:
-        if len(store) >= MAX_ANSWERS:
-            store.clear()
-        store[key] = (stamp, answer)
+        held[1][key] = answer
     return answer
 
 
@@ -63,11 +65,5 @@ def _on_the_minute(now: datetime) -> bool:
     return now.second == 0 and now.microsecond == 0
 
 
-def _occupancy(session: Session) -> tuple:
-    return change_counters.current(session, OCCUPANCY)
-
-
 def _changing(session: Session) -> bool:
-    return settings_cache.changing_settings(session) or session.info.get(OCCUPANCY.flag, False) or any(
-        isinstance(obj, OCCUPANCY.watched) for obj in (*session.new, *session.dirty, *session.deleted))
-
+    return change_counters.pending(session, SETTINGS) or change_counters.pending(session, OCCUPANCY)

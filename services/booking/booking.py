@@ -35,7 +35,7 @@ class SeriesResult:
 def lock_space(session: Session, resource_id: int) -> Resource:
     """The space, row-locked on PostgreSQL so concurrent bookings of it queue here (on SQLite the write
     transaction's BEGIN IMMEDIATE already queues them), then taken from this worker's copy, checked against
-    the settings counter as it stands once the lock is held."""
+    the settings counter as it stands once the lock is held (the centre's rules were read before it)."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(_LOCK_SPACE, {"id": resource_id})
         change_counters.forget(session)  # a change committed while this waited for the lock shows

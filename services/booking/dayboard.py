@@ -133,4 +133,3 @@ def hours_spanned(days: list[SpaceDay], tz) -> list[int]:
     ends = [(s.end.astimezone(tz).hour if s.end.astimezone(tz).minute == 0 else s.end.astimezone(tz).hour + 1)
             for d in days for s in d.slots]
     return list(range(min(starts), max(ends))) if starts else []
-

@@ -55,13 +55,21 @@ _READ = "change_counters_read"
 def current(session: Session, counter: ChangeCounter) -> tuple:
     """`counter` as this session's transaction sees it. The first call in a transaction reads every installed
     counter in one statement (one round trip, where a request needing two used to make two)."""
+    if counter not in _counters:
+        return counter.read(session)
     seen = session.info.get(_READ)
     if seen is None:
         row = session.connection().exec_driver_sql(_read_all_sql(tuple(_counters))).first()
         seen = session.info[_READ] = {
             each.flag: (row[2 * n], row[2 * n + 1]) if row[2 * n] is not None else (0, None)  # as read() says it
             for n, each in enumerate(_counters)}
-    return seen[counter.flag] if counter.flag in seen else counter.read(session)
+    return seen[counter.flag]
+
+
+def pending(session: Session, counter: ChangeCounter) -> bool:
+    """Whether this session holds a change of what `counter` watches that it has not committed."""
+    return session.info.get(counter.flag, False) or any(
+        isinstance(obj, counter.watched) for obj in (*session.new, *session.dirty, *session.deleted))
 
 
 def forget(session: Session) -> None:
@@ -118,5 +126,7 @@ def install(counter: ChangeCounter) -> None:
         event.listen(Session, "do_orm_execute", _on_execute)
         event.listen(Session, "before_commit", _before_commit)
         event.listen(Session, "after_rollback", _forget)
-        event.listen(Session, "after_transaction_end", _forget_read)
     _counters.append(counter)
+
+
+event.listen(Session, "after_transaction_end", _forget_read)

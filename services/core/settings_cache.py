@@ -31,9 +31,6 @@ def version(session: Session) -> tuple:
     return change_counters.current(session, SETTINGS)
 
 
-def changing_settings(session: Session) -> bool:
-    return session.info.get(SETTINGS.flag, False) or any(
-        isinstance(obj, SETTINGS.watched) for obj in (*session.new, *session.dirty, *session.deleted))
 
 
 def reused(session: Session, key: Hashable, load: Callable[[Session], T]) -> T:
@@ -43,7 +40,7 @@ def reused(session: Session, key: Hashable, load: Callable[[Session], T]) -> T:
     callers must not change). An instance comes back merged into `session` without a query, so callers may use and
     even change it as if they had loaded it.
     """
-    if changing_settings(session) or is_in_memory(session.get_bind()):
+    if change_counters.pending(session, SETTINGS) or is_in_memory(session.get_bind()):
         return load(session)
     current = version(session)
     copies = _stores.setdefault(session.get_bind(), {})
@@ -82,5 +79,3 @@ def _load_copy(session: Session, load: Callable[[Session], T]) -> tuple[tuple, T
         own.expunge_all()
         own.rollback()
     return counter, value
-
-

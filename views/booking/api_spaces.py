@@ -27,18 +27,18 @@ def list_resources():
 def resource_availability(resource_id: int):
     actor = current_actor()
     asking = _asking_for(actor)
-    moment = now()
-    day = parse_day(request.args["date"], "date") if request.args.get("date") else moment.astimezone(centre_tz()).date()
+    ctx = rule_context(actor)  # one clock reading: the answer is kept under the minute it was worked out at
+    day = parse_day(request.args["date"], "date") if request.args.get("date") else ctx.now.astimezone(ctx.tz).date()
     key = ("availability", resource_id, day, actor.is_staff, asking.id if asking else None)
-    body = answers.reused(db.session, key, moment, lambda: _availability_body(actor, resource_id, day, asking))
+    body = answers.reused(db.session, key, ctx.now, lambda: _availability_body(ctx, resource_id, day, asking))
     return current_app.response_class(body, mimetype="application/json")
 
 
-def _availability_body(actor, resource_id: int, day, asking) -> tuple[bytes, bool]:
+def _availability_body(ctx, resource_id: int, day, asking) -> tuple[bytes, bool]:
     resource = space_settings.space_with_hours(db.session, resource_id)
     if resource is None or not resource.active:
         raise NotFound(N_("找不到该空间"))
-    slots = availability.day_slots(db.session, resource, day, rule_context(actor), asking)
+    slots = availability.day_slots(db.session, resource, day, ctx, asking)
     body = current_app.json.dumps({"resource_id": resource.id, "date": day.isoformat(), "slots": [
         {"start": iso(s.start), "end": iso(s.end), "remaining": s.remaining, "status": s.status} for s in slots]},
         separators=(",", ":"))  # as jsonify writes it

@@ -41,7 +41,7 @@ def board():
                                hours=dayboard.hours_spanned(days, centre_tz()))
         return html, [slot for space_day in days for slot in space_day.slots]
 
-    return render_template("desk/board.html", day=day, table=board_table(day, render),
+    return render_template("desk/board.html", day=day, table=board_table(day, ctx.now, render),
                            prev_day=day - timedelta(days=1), next_day=day + timedelta(days=1), today=today())
 
 

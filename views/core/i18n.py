@@ -47,12 +47,12 @@ def _this_requests_catalogue() -> dict:
     catalogue = get_translations()
 
     @pass_context
-    def gettext(context, message: str, **variables) -> str:
+    def gettext(context, message: str, /, **variables) -> str:
         text = catalogue.ugettext(message)
         return (Markup(text) if context.eval_ctx.autoescape else text) % variables
 
     @pass_context
-    def ngettext(context, singular: str, plural: str, num: int, **variables) -> str:
+    def ngettext(context, singular: str, plural: str, num: int, /, **variables) -> str:
         variables.setdefault("num", num)
         text = catalogue.ungettext(singular, plural, num)
         return (Markup(text) if context.eval_ctx.autoescape else text) % variables
