@@ -2,12 +2,12 @@
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from models import LIVE_ENROLMENT, Activity, ActivitySession, Enrolment, Resident
 from services.activities import seats
-from services.core import errors
+from services.core import errors, statements
 from services.core.errors import N_
 
 
@@ -33,13 +33,18 @@ def check_eligible(activity: Activity, resident: Resident, first: ActivitySessio
                                  min_age=activity.min_age, max_age=activity.max_age)
 
 
+_LIVE_IN_COURSE = select(Enrolment.id).where(Enrolment.activity_id == bindparam("activity_id"),
+                                              Enrolment.resident_id == bindparam("resident_id"),
+                                              Enrolment.status.in_(LIVE_ENROLMENT)).limit(1)
+_LIVE_IN_SESSION = _LIVE_IN_COURSE.where(Enrolment.session_id == bindparam("session_id"))
+
+
 def check_not_enrolled(session: Session, activity: Activity, resident: Resident,
                        target: ActivitySession | None) -> None:
-    stmt = select(Enrolment.id).where(Enrolment.activity_id == activity.id, Enrolment.resident_id == resident.id,
-                                      Enrolment.status.in_(LIVE_ENROLMENT))
-    if target is not None:
-        stmt = stmt.where(Enrolment.session_id == target.id)
-    if session.scalar(stmt.limit(1)) is not None:
+    ids = {"activity_id": activity.id, "resident_id": resident.id}
+    found = statements.scalar(session, _LIVE_IN_SESSION, session_id=target.id, **ids) if target is not None \
+        else statements.scalar(session, _LIVE_IN_COURSE, **ids)
+    if found is not None:
         raise errors.InvalidState(N_("已经报名了"))
 
 

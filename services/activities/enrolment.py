@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from models import LIVE_ENROLMENT, TAKING_SEATS, Activity, ActivitySession, Enrolment, Resident
 from services.activities import eligibility, listing, notices, offers, seats
@@ -15,7 +15,7 @@ from services.activities.programme import lock_activity
 from services.core import audit, errors
 from services.core.access import Actor
 from services.core.errors import N_
-from services.core.transaction import write_transaction
+from services.core.transaction import read_only, write_transaction
 from services.routines.scheduler_settings import Settings
 
 
@@ -66,36 +66,69 @@ def _targets(session: Session, activity: Activity, data: EnrolInput,
 def _lock_resident(session: Session, resident_id: int) -> Resident:
     """The person's row, locked after the activity's: two enrolments of one person in two activities at once
     then queue here, so the second sees the first when it checks for overlaps (PostgreSQL; SQLite serialises)."""
-    found = session.scalars(select(Resident).where(Resident.id == resident_id).with_for_update()).first()
-    if found is None:
-        raise errors.NotFound(N_("找不到该居民"), field="resident_id")
-    return found
+    return _found(session.scalars(select(Resident).where(Resident.id == resident_id).with_for_update()).first(),
+                  N_("找不到该居民"), "resident_id")
+
+
+def _visible(actor: Actor, activity: Activity | None) -> Activity:
+    if activity is None or not listing.sees(actor, activity):  # a closed group is enrolled by the desk
+        raise errors.NotFound(N_("找不到该活动"), field="activity_id")
+    return activity
+
+
+def _found(row, message: str, field: str):
+    if row is None:
+        raise errors.NotFound(message, field=field)
+    return row
+
+
+@dataclass(frozen=True)
+class _Seat:
+    """What an enrolment would take: the sessions it covers and the seats it needs against those free."""
+    targets: list[ActivitySession]
+    target: ActivitySession | None
+    need: int
+    free: int
+
+
+def _examine(session: Session, actor: Actor, activity: Activity, resident: Resident, data: EnrolInput,
+             now: datetime, settings: Settings) -> _Seat:
+    """The rules after the person is found, in the order a refusal names them."""
+    require_enrols_for(actor, resident.id)
+    targets, target = _targets(session, activity, data, now)
+    eligibility.check_registration(activity, now)
+    eligibility.check_eligible(activity, resident, targets[0], settings.tz)
+    eligibility.check_not_enrolled(session, activity, resident, target)
+    eligibility.check_overlap_and_quota(session, activity, resident, targets, settings.tz)
+    need = seats.seats_for(activity, resident, targets[0].starts_at.astimezone(settings.tz).date())
+    free = seats.remaining(session, activity, targets)
+    if free < need and not data.waitlist:
+        raise errors.CapacityExceeded(remaining=max(free, 0))
+    return _Seat(targets, target, need, free)
 
 
 def enrol(session: Session, actor: Actor, data: EnrolInput, now: datetime, settings: Settings) -> Enrolment:
-    """Enrol, or join the waiting list when full and asked to; refused with the rule otherwise."""
+    """Enrol, or join the waiting list when full and asked to; refused with the rule otherwise.
+
+    The rules are examined twice: first without the lock, so that in a registration rush the hundreds
+    refused for a full class never queue for it, then again under the lock, where they are exact."""
+    with read_only(session):
+        activity_id = _activity_id(session, data)
+        activity = _visible(actor, session.get(Activity, activity_id, options=[lazyload(Activity.sessions)]))
+        _examine(session, actor, activity, _found(session.get(Resident, data.resident_id), N_("找不到该居民"),
+                                                  "resident_id"), data, now, settings)
     with write_transaction(session):
-        activity = lock_activity(session, _activity_id(session, data))
-        if not listing.sees(actor, activity):  # a closed group is enrolled by the desk, not found by guessing
-            raise errors.NotFound(N_("找不到该活动"), field="activity_id")
+        activity = _visible(actor, lock_activity(session, activity_id))
         resident = _lock_resident(session, data.resident_id)
-        require_enrols_for(actor, resident.id)
-        targets, target = _targets(session, activity, data, now)
-        eligibility.check_registration(activity, now)
-        eligibility.check_eligible(activity, resident, targets[0], settings.tz)
-        eligibility.check_not_enrolled(session, activity, resident, target)
-        eligibility.check_overlap_and_quota(session, activity, resident, targets, settings.tz)
-        need = seats.seats_for(activity, resident, targets[0].starts_at.astimezone(settings.tz).date())
-        free = seats.remaining(session, activity, targets)
-        if free < need and not data.waitlist:
-            raise errors.CapacityExceeded(remaining=max(free, 0))
-        row = Enrolment(activity_id=activity.id, session_id=target.id if target else None, resident_id=resident.id,
-                        seats=need, status="enrolled" if free >= need else "waitlisted",
+        seat = _examine(session, actor, activity, resident, data, now, settings)
+        row = Enrolment(activity_id=activity.id, session_id=seat.target.id if seat.target else None,
+                        resident_id=resident.id, seats=seat.need,
+                        status="enrolled" if seat.free >= seat.need else "waitlisted",
                         enrolled_by_id=actor.user_id, created_at=now)
         session.add(row)
         session.flush()
         if row.status == "enrolled":
-            notices.enrolment_confirmed(session, row, activity, targets[0], now, settings)
+            notices.enrolment_confirmed(session, row, activity, seat.targets[0], now, settings)
         if activity.sensitive:
             audit.record(session, actor.user_id, audit.CREATE, "enrolment", row.id, now)
     return row

@@ -3,7 +3,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from models import GROUPS, MODES, Activity, ActivitySession, Resource
 from services.activities import notices, offers, placement
@@ -106,8 +106,11 @@ def _suggest(session: Session, err: errors.RuleViolation, data: ActivityInput, c
 
 
 def lock_activity(session: Session, activity_id: int) -> Activity:
-    """The activity row, locked on PostgreSQL: enrolments of one activity queue here (SQLite: BEGIN IMMEDIATE)."""
+    """The activity row, locked on PostgreSQL: enrolments of one activity queue here (SQLite: BEGIN IMMEDIATE).
+
+    Its sessions are loaded only if asked for: most enrolments need only the one they are for."""
     found = session.scalars(select(Activity).where(Activity.id == activity_id).with_for_update()
+                            .options(lazyload(Activity.sessions))
                             .execution_options(populate_existing=True)).first()
     if found is None:
         raise errors.NotFound(N_("找不到该活动"), field="activity_id")

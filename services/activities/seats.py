@@ -2,10 +2,11 @@
 from collections import defaultdict
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from models import TAKING_SEATS, Activity, ActivitySession, Enrolment, Resident
+from services.core import statements
 
 
 def covers(session_row_id, activity_id):
@@ -14,13 +15,16 @@ def covers(session_row_id, activity_id):
                and_(Enrolment.session_id.is_(None), Enrolment.activity_id == activity_id))
 
 
+_TAKEN_IN_COURSE = select(func.coalesce(func.sum(Enrolment.seats), 0)).where(
+    Enrolment.activity_id == bindparam("activity_id"), Enrolment.status.in_(TAKING_SEATS))
+_TAKEN_IN_SESSION = _TAKEN_IN_COURSE.where(Enrolment.session_id == bindparam("session_id"))
+
+
 def taken(session: Session, activity: Activity, target: ActivitySession | None = None) -> int:
     """Seats taken in one session (mode "session") or in the course (every session alike)."""
-    stmt = select(func.coalesce(func.sum(Enrolment.seats), 0)).where(
-        Enrolment.activity_id == activity.id, Enrolment.status.in_(TAKING_SEATS))
     if activity.mode == "session" and target is not None:
-        stmt = stmt.where(Enrolment.session_id == target.id)
-    return int(session.scalar(stmt))
+        return int(statements.scalar(session, _TAKEN_IN_SESSION, activity_id=activity.id, session_id=target.id))
+    return int(statements.scalar(session, _TAKEN_IN_COURSE, activity_id=activity.id))
 
 
 def remaining(session: Session, activity: Activity, targets: list[ActivitySession]) -> int:
@@ -49,15 +53,17 @@ def seats_for(activity: Activity, resident: Resident, day) -> int:
     return 2 if child and activity.guardian_present and activity.guardian_takes_seat else 1
 
 
+_MY_SESSIONS = (select(ActivitySession.starts_at, ActivitySession.ends_at, Activity.kind, Activity.id)
+                .join(Activity, Activity.id == ActivitySession.activity_id)
+                .join(Enrolment, covers(ActivitySession.id, ActivitySession.activity_id))
+                .where(Enrolment.resident_id == bindparam("resident_id"), Enrolment.status.in_(TAKING_SEATS),
+                       ActivitySession.status == "scheduled", ActivitySession.starts_at < bindparam("hi"),
+                       ActivitySession.ends_at > bindparam("lo")))
+
+
 def my_sessions(session: Session, resident_id: int, lo: datetime, hi: datetime) -> list[tuple]:
     """(start, end, activity kind, activity id) of the person's sessions with a seat, overlapping [lo, hi)."""
-    stmt = (select(ActivitySession.starts_at, ActivitySession.ends_at, Activity.kind, Activity.id)
-            .join(Activity, Activity.id == ActivitySession.activity_id)
-            .join(Enrolment, covers(ActivitySession.id, ActivitySession.activity_id))
-            .where(Enrolment.resident_id == resident_id, Enrolment.status.in_(TAKING_SEATS),
-                   ActivitySession.status == "scheduled", ActivitySession.starts_at < hi,
-                   ActivitySession.ends_at > lo))
-    return list(session.execute(stmt).all())
+    return [tuple(row) for row in statements.rows(session, _MY_SESSIONS, resident_id=resident_id, lo=lo, hi=hi)]
 
 
 def roster_counts(session: Session, targets: list[ActivitySession]) -> dict[int, int]:
