@@ -34,18 +34,19 @@ def require_enrols_for(actor: Actor, resident_id: int) -> None:
     raise errors.Forbidden(N_("只能为本人或监护的家人报名"))
 
 
-def _activity_id(session: Session, data: EnrolInput) -> int:
+def _asked(session: Session, data: EnrolInput) -> tuple[int, ActivitySession | None]:
+    """The activity asked for, and the session when one is named."""
     if (data.session_id is None) == (data.activity_id is None):
         raise errors.Invalid("session_id", N_("请给出 session_id 或 activity_id（二选一）"))
     if data.activity_id is not None:
-        return data.activity_id
+        return data.activity_id, None
     row = session.get(ActivitySession, data.session_id)
     if row is None:
         raise errors.NotFound(N_("找不到该场次"), field="session_id")
-    return row.activity_id
+    return row.activity_id, row
 
 
-def _targets(session: Session, activity: Activity, data: EnrolInput,
+def _targets(activity: Activity, named: ActivitySession | None,
              now: datetime) -> tuple[list[ActivitySession], ActivitySession | None]:
     """The sessions the seat is in, and the one session for a per-session activity."""
     if activity.mode == "course":
@@ -53,14 +54,13 @@ def _targets(session: Session, activity: Activity, data: EnrolInput,
         if not ahead:
             raise errors.InvalidState(N_("该课程已经结束"))
         return ahead, None
-    if data.session_id is None:
+    if named is None:
         raise errors.Invalid("session_id", N_("该活动按场次报名，请选择场次"))
-    row = session.get(ActivitySession, data.session_id)
-    if row.status != "scheduled":
+    if named.status != "scheduled":
         raise errors.InvalidState(N_("该场次已取消"))
-    if row.starts_at <= now:
+    if named.starts_at <= now:
         raise errors.InvalidState(N_("该场次已经开始"))
-    return [row], row
+    return [named], named
 
 
 def _lock_resident(session: Session, resident_id: int) -> Resident:
@@ -91,11 +91,11 @@ class _Seat:
     free: int
 
 
-def _examine(session: Session, actor: Actor, activity: Activity, resident: Resident, data: EnrolInput,
-             now: datetime, settings: Settings) -> _Seat:
+def _examine(session: Session, actor: Actor, activity: Activity, named: ActivitySession | None, resident: Resident,
+             data: EnrolInput, now: datetime, settings: Settings) -> _Seat:
     """The rules after the person is found, in the order a refusal names them."""
     require_enrols_for(actor, resident.id)
-    targets, target = _targets(session, activity, data, now)
+    targets, target = _targets(activity, named, now)
     eligibility.check_registration(activity, now)
     eligibility.check_eligible(activity, resident, targets[0], settings.tz)
     eligibility.check_not_enrolled(session, activity, resident, target)
@@ -113,14 +113,14 @@ def enrol(session: Session, actor: Actor, data: EnrolInput, now: datetime, setti
     The rules are examined twice: first without the lock, so that in a registration rush the hundreds
     refused for a full class never queue for it, then again under the lock, where they are exact."""
     with read_only(session):
-        activity_id = _activity_id(session, data)
+        activity_id, named = _asked(session, data)
         activity = _visible(actor, session.get(Activity, activity_id, options=[lazyload(Activity.sessions)]))
-        _examine(session, actor, activity, _found(session.get(Resident, data.resident_id), N_("找不到该居民"),
-                                                  "resident_id"), data, now, settings)
+        resident = _found(session.get(Resident, data.resident_id), N_("找不到该居民"), "resident_id")
+        _examine(session, actor, activity, named, resident, data, now, settings)
     with write_transaction(session):
         activity = _visible(actor, lock_activity(session, activity_id))
         resident = _lock_resident(session, data.resident_id)
-        seat = _examine(session, actor, activity, resident, data, now, settings)
+        seat = _examine(session, actor, activity, named, resident, data, now, settings)
         row = Enrolment(activity_id=activity.id, session_id=seat.target.id if seat.target else None,
                         resident_id=resident.id, seats=seat.need,
                         status="enrolled" if seat.free >= seat.need else "waitlisted",
