@@ -4,8 +4,10 @@ import sqlite3
 import pytest
 from sqlalchemy import event
 
-from models import db
+from models import Resident, db
 from services.core import settings_cache, settings_version
+from services.core.database import is_read_only, mark_read_only
+from services.core.transaction import read_only
 from tests.web_login import login, page_csrf_token
 from tests.web_world import LOGINS, PASSWORD, TOMORROW, build
 
@@ -112,3 +114,22 @@ def test_a_worker_copying_the_settings_during_a_booking_never_takes_the_write_lo
         event.remove(engine, "before_cursor_execute", note)
     assert answer.status_code == 302, answer.get_data(as_text=True)[:300]
     assert copies and set(copies) == {"BEGIN"}
+
+
+def test_a_look_up_inside_a_web_requests_read_joins_that_read(world):
+    """An enrolment examines its rules in read_only(): inside a request it costs no COMMIT and BEGIN, and what
+    the request loaded (its account among them) stays loaded."""
+    def request():
+        before = is_read_only()
+        mark_read_only(True)  # as every web request begins
+        try:
+            with world.app.test_request_context():
+                resident = db.session.get(Resident, world.ids["parent"])
+                with read_only(db.session):
+                    db.session.get(Resident, world.ids["parent"])
+                assert "name" in resident.__dict__  # not expired: the read was not ended
+                db.session.rollback()
+        finally:
+            mark_read_only(before)
+
+    assert begins_during(world, request) == ["BEGIN"]

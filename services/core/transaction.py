@@ -49,8 +49,9 @@ def write_transaction(session: Session, keep_loaded: bool = False) -> Iterator[N
 def read_only(session: Session) -> Iterator[None]:
     """Reads that take no write lock (a deferred BEGIN on SQLite, where a CLI or job would otherwise begin
     IMMEDIATE): for a slow look-up between writes. Ends what was open before and the read afterwards.
-    Inside a write transaction it is part of that write."""
-    if _writing.get():
+    Inside a write transaction it is part of that write; inside a read (a web request's) it joins that read,
+    which costs no round trips and leaves what the request loaded, its account among them, loaded."""
+    if _writing.get() or is_read_only():
         yield
         return
     was_read_only = is_read_only()
