@@ -2,6 +2,7 @@
 from flask import Flask
 
 from models import db
+from views.booking import availability_http
 from views.checkup import labels as checkup_labels
 from views.circle import circle_pages
 from views.core import error_handlers, formatting, i18n, navigation, preferences, transactions
@@ -24,6 +25,7 @@ def register_extensions(app: Flask) -> None:
     circle_pages.init_app(app)  # the circle's label filters
     checkup_labels.init_app(app)  # the check-up's words for its codes
     feed_http.init_app(app)  # feed caching, rate limit and token masking around the WSGI app
+    availability_http.init_app(app)  # kept availability answers, before the request machinery
     access_log.init_app(app)  # outermost: phone numbers in query strings never reach the access log
     migrate.init_app(app, db, directory=str(app.root_path + "/migrations"), render_as_batch=True)
 

@@ -40,21 +40,35 @@ def reused(session: Session, key: Hashable, now: datetime, work_out: Callable[[]
     edge is not on a whole minute. Nothing is reused at a whole minute itself, or by a session with a pending
     change of anything the counters watch.
     """
+    answers = _current(session, now)
+    if answers is None:
+        return work_out()[0]
+    if key in answers:
+        return answers[key]
+    answer, reusable = work_out()
+    if reusable:
+        answers[key] = answer
+    return answer
+
+
+def held(session: Session, key: Hashable, now: datetime):
+    """The answer this worker holds for `key` under the same rules as reused(), or None: nothing is worked out."""
+    answers = _current(session, now)
+    return None if answers is None else answers.get(key)
+
+
+def _current(session: Session, now: datetime) -> dict[Hashable, object] | None:
+    """The answers kept under the counters as this transaction reads them and this minute; None when none may be."""
     bind = session.get_bind()
     # In-memory SQLite: see settings_cache.is_in_memory (the two caches go together).
     if _changing(session) or settings_cache.is_in_memory(bind) or _on_the_minute(now):
-        return work_out()[0]
+        return None
     stamp = (settings_cache.version(session), change_counters.current(session, OCCUPANCY),
              now.replace(second=0, microsecond=0))
-    held = _stores.get(bind)
-    if held is None or held[0] != stamp:
-        held = _stores[bind] = (stamp, {})
-    if key in held[1]:
-        return held[1][key]
-    answer, reusable = work_out()
-    if reusable:
-        held[1][key] = answer
-    return answer
+    kept = _stores.get(bind)
+    if kept is None or kept[0] != stamp:
+        kept = _stores[bind] = (stamp, {})
+    return kept[1]
 
 
 def on_whole_minutes(instants) -> bool:

@@ -31,12 +31,20 @@ def _load_user(cookie_id: str) -> User | None:
     return user if user and user.session_version == int(version) else None
 
 
-@login_manager.request_loader
-def _load_user_from_token(req) -> User | None:
-    scheme, _sep, token = req.headers.get("Authorization", "").partition(" ")
+def bearer_token(authorization: str) -> str | None:
+    """The token of an `Authorization: Bearer …` header."""
+    scheme, _sep, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
-    user = accounts.user_for_token(db.session, token.strip(), now())
+    return token.strip()
+
+
+@login_manager.request_loader
+def _load_user_from_token(req) -> User | None:
+    token = bearer_token(req.headers.get("Authorization", ""))
+    if token is None:
+        return None
+    user = accounts.user_for_token(db.session, token, now())
     if user is not None:
         mark_token_authenticated()  # only this exempts the request from the CSRF check
     return user

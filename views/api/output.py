@@ -1,7 +1,7 @@
 """What every API view needs: the caller, the rule context, the JSON shapes."""
 from datetime import datetime
 
-from flask import current_app
+from flask import Flask, current_app
 from flask_login import current_user
 
 from models import Booking, Resident, Resource, db, utcnow
@@ -19,9 +19,9 @@ def current_actor() -> Actor:
     return actor_for(db.session, current_user)
 
 
-def now() -> datetime:
+def now(app: Flask | None = None) -> datetime:
     """The request's clock; tests of the HTTP layer may pin it with the FIXED_NOW setting."""
-    fixed = current_app.config.get("FIXED_NOW")
+    fixed = (app or current_app).config.get("FIXED_NOW")
     return fixed if fixed is not None else utcnow()
 
 

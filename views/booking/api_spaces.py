@@ -29,9 +29,14 @@ def resource_availability(resource_id: int):
     asking = _asking_for(actor)
     ctx = rule_context(actor)  # one clock reading: the answer is kept under the minute it was worked out at
     day = parse_day(request.args["date"], "date") if request.args.get("date") else ctx.now.astimezone(ctx.tz).date()
-    key = ("availability", resource_id, day, actor.is_staff, asking.id if asking else None)
+    key = availability_key(resource_id, day, actor.is_staff, asking.id if asking else None)
     body = answers.reused(db.session, key, ctx.now, lambda: _availability_body(ctx, resource_id, day, asking))
     return current_app.response_class(body, mimetype="application/json")
+
+
+def availability_key(resource_id: int, day, by_staff: bool, asking_id: int | None) -> tuple:
+    """What an availability answer depends on besides the counters and the minute (availability_http reads it too)."""
+    return "availability", resource_id, day, by_staff, asking_id
 
 
 def _availability_body(ctx, resource_id: int, day, asking) -> tuple[bytes, bool]:

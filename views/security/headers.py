@@ -73,12 +73,23 @@ def _needs_no_store(response) -> bool:
     return current_user.is_authenticated or response.mimetype == "text/html"
 
 
-def add_headers(app: Flask, response):
-    for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
-    response.headers.setdefault("Content-Security-Policy", CSP)
+def _always(app: Flask) -> list[tuple[str, str]]:
+    found = [*HEADERS.items(), ("Content-Security-Policy", CSP)]
     if is_production(app):
-        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        found.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+    return found
+
+
+def signed_in_json_headers(app: Flask, length: int) -> list[tuple[str, str]]:
+    """Every header a signed-in JSON answer leaves the app with, for answers made in front of it. Vary: Cookie is
+    Flask's, because signing in reads the session."""
+    return [("Content-Type", "application/json"), ("Content-Length", str(length)), *_always(app),
+            ("Cache-Control", "no-store"), ("Vary", "Cookie")]
+
+
+def add_headers(app: Flask, response):
+    for name, value in _always(app):
+        response.headers.setdefault(name, value)
     if _needs_no_store(response):
         response.headers["Cache-Control"] = "no-store"
     return response
