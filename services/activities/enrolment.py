@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm import Session, joinedload, lazyload
 
 from models import LIVE_ENROLMENT, TAKING_SEATS, Activity, ActivitySession, Enrolment, Resident
 from services.activities import eligibility, listing, notices, offers, seats
@@ -34,13 +34,17 @@ def require_enrols_for(actor: Actor, resident_id: int) -> None:
     raise errors.Forbidden(N_("只能为本人或监护的家人报名"))
 
 
+# The named session comes with its activity (one statement, not two); the activity's other sessions only if asked.
+_WITH_ACTIVITY = joinedload(ActivitySession.activity).lazyload(Activity.sessions)
+
+
 def _asked(session: Session, data: EnrolInput) -> tuple[int, ActivitySession | None]:
     """The activity asked for, and the session when one is named."""
     if (data.session_id is None) == (data.activity_id is None):
         raise errors.Invalid("session_id", N_("请给出 session_id 或 activity_id（二选一）"))
     if data.activity_id is not None:
         return data.activity_id, None
-    row = session.get(ActivitySession, data.session_id)
+    row = session.get(ActivitySession, data.session_id, options=[_WITH_ACTIVITY])
     if row is None:
         raise errors.NotFound(N_("找不到该场次"), field="session_id")
     return row.activity_id, row
@@ -117,7 +121,7 @@ def enrol(session: Session, actor: Actor, data: EnrolInput, now: datetime, setti
         activity = _visible(actor, session.get(Activity, activity_id, options=[lazyload(Activity.sessions)]))
         resident = _found(session.get(Resident, data.resident_id), N_("找不到该居民"), "resident_id")
         _examine(session, actor, activity, named, resident, data, now, settings)
-    with write_transaction(session):
+    with write_transaction(session, keep_loaded=True):  # the answer is made from the rows in hand
         activity = _visible(actor, lock_activity(session, activity_id))
         resident = _lock_resident(session, data.resident_id)
         seat = _examine(session, actor, activity, named, resident, data, now, settings)
