@@ -5,7 +5,10 @@ Prints how long the rush takes to settle (first request sent to last answer) and
 without and with the waiting list, on SQLite and (when TEST_DATABASE_URL answers) PostgreSQL, sent
 two ways: from plain sockets (bench/rush_client.py: the figure that counts, as the client costs next
 to nothing) and by the test's 300 threads with `requests` (which spend about 0.8 s of the two cores).
+One rush first warms the workers; then each kind of rush runs three times, each at a class of its own,
+and the median is printed with the range.
 """
+import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -14,31 +17,42 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import rush_client  # noqa: E402
-from tests.test_activities_rush import SEATS, TRIES, run_both_rushes, rush  # noqa: E402
+from tests.server import gunicorn  # noqa: E402
+from tests.test_activities_rush import SEATS, TRIES, WORKERS, place_class, prepare, rush  # noqa: E402
 from tests.world import PG_URL, postgres_available, reset_postgres  # noqa: E402
 
 CLIENTS = (("sockets", rush_client.rush), ("threads", rush))
+ROUNDS = 3
 
 
-def report(engine: str, fresh_url) -> None:
-    for client_name, client in CLIENTS:
-        plain, queued, _ = run_both_rushes(fresh_url(), client)
-        for label, result in (("capacity", plain), ("waitlist", queued)):
-            errors = sum(1 for s in result["statuses"] if s >= 500)
-            print(f"{engine:10} {client_name:7} {label:8} {TRIES} enrolments / {SEATS} seats: "
-                  f"settled {result['settled']:.2f} s, p99 {result['p99']:.2f} s, "
-                  f"enrolled {result['outcomes'].count('enrolled')}, 5xx {errors}")
+def report(engine: str, url: str) -> None:
+    token, ids = prepare(url)
+    classes = iter(range(0, 24 * 30, 24))  # one class a day, at 09:00, from the day after tomorrow
+    seen: dict[tuple[str, str], list[dict]] = {}
+    with gunicorn("app:create_app()", WORKERS, {"DATABASE_URL": url, "SECRET_KEY": "rush-bench"}) as base:
+        rush_client.rush(base, token, place_class(base, token, ids["hall"], next(classes)), ids["people"], False)
+        for _round in range(ROUNDS):
+            for client_name, client in CLIENTS:
+                for label, waitlist in (("capacity", False), ("waitlist", True)):
+                    session_id = place_class(base, token, ids["hall"], next(classes))
+                    result = client(base, token, session_id, ids["people"], waitlist)
+                    seen.setdefault((client_name, label), []).append(result)
+    for (client_name, label), results in seen.items():
+        settled, p99 = ([r[field] for r in results] for field in ("settled", "p99"))
+        errors = sum(1 for r in results for s in r["statuses"] if s >= 500)
+        enrolled = {r["outcomes"].count("enrolled") for r in results}
+        print(f"{engine:10} {client_name:7} {label:8} {TRIES} enrolments / {SEATS} seats: "
+              f"settled {statistics.median(settled):.2f} s ({min(settled):.2f}–{max(settled):.2f}), "
+              f"p99 {statistics.median(p99):.2f} s ({min(p99):.2f}–{max(p99):.2f}), "
+              f"enrolled {sorted(enrolled)}, 5xx {errors}")
 
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
-        files = iter(range(len(CLIENTS)))
-        report("sqlite", lambda: f"sqlite:///{Path(folder) / f'rush{next(files)}.db'}")
+        report("sqlite", f"sqlite:///{Path(folder) / 'rush.db'}")
     if postgres_available() is None:
-        def reset() -> str:
-            reset_postgres()
-            return PG_URL
-        report("postgresql", reset)
+        reset_postgres()
+        report("postgresql", PG_URL)
     else:
         print("postgresql: not reachable, skipped")
 

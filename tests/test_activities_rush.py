@@ -75,15 +75,14 @@ def rush(base: str, token: str, session_id: int, people: list[int], waitlist: bo
             "settled": time.perf_counter() - began, "p99": latencies[int(len(latencies) * 0.99) - 1]}
 
 
-def run_both_rushes(url: str, client=rush) -> tuple[dict, dict, dict]:
-    """Both rushes through `client` (a function like rush() above: the benchmark also sends them from sockets)."""
+def run_both_rushes(url: str) -> tuple[dict, dict, dict]:
     token, ids = prepare(url)
     env = {"DATABASE_URL": url, "SECRET_KEY": "rush-test"}
     with gunicorn("app:create_app()", WORKERS, env) as base:
         plain_session = place_class(base, token, ids["hall"], 0)
         queued_session = place_class(base, token, ids["hall"], 2)
-        plain = client(base, token, plain_session, ids["people"], waitlist=False)
-        queued = client(base, token, queued_session, ids["people"], waitlist=True)
+        plain = rush(base, token, plain_session, ids["people"], waitlist=False)
+        queued = rush(base, token, queued_session, ids["people"], waitlist=True)
     return plain, queued, {"plain": plain_session, "queued": queued_session}
 
 
