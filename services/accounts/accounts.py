@@ -49,11 +49,18 @@ def create_token(session: Session, user: User, expires_at: datetime | None = Non
 def user_for_token(session: Session, token: str, now: datetime | None = None) -> User | None:
     # Looking up a hash of the token by equality leaks nothing useful through timing.
     digest = _digest(token)
-    found = settings_cache.reused(session, ("token", digest),
+    found = settings_cache.reused(session, token_key(token),
                                   lambda own: own.scalar(select(ApiToken).where(ApiToken.token_hash == digest)))
-    if found is None or found.revoked_at is not None or (found.expires_at and found.expires_at <= (now or utcnow())):
-        return None
-    return user_by_id(session, found.user_id)
+    return user_by_id(session, found.user_id) if is_live(found, now or utcnow()) else None
+
+
+def token_key(token: str) -> tuple:
+    """The settings cache's key for a token's record."""
+    return "token", _digest(token)
+
+
+def is_live(found: ApiToken | None, now: datetime) -> bool:
+    return found is not None and found.revoked_at is None and not (found.expires_at and found.expires_at <= now)
 
 
 def display_settings(session: Session, user_id: int) -> UserSetting | None:
@@ -63,7 +70,11 @@ def display_settings(session: Session, user_id: int) -> UserSetting | None:
 
 def user_by_id(session: Session, user_id: int) -> User | None:
     """An account for reading who is asking, without a query while accounts and settings stand still."""
-    return settings_cache.reused(session, ("user", user_id), lambda own: own.get(User, user_id))
+    return settings_cache.reused(session, user_key(user_id), lambda own: own.get(User, user_id))
+
+
+def user_key(user_id: int) -> tuple:
+    return "user", user_id
 
 
 

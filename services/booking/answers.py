@@ -57,18 +57,32 @@ def held(session: Session, key: Hashable, now: datetime):
     return None if answers is None else answers.get(key)
 
 
+def held_under(bind: Engine, key: Hashable, counters: dict[str, tuple], now: datetime):
+    """held() for a caller without a session, which read every counter itself (change_counters.read_all)."""
+    if settings_cache.is_in_memory(bind) or _on_the_minute(now):
+        return None
+    return _answers(bind, (counters[SETTINGS.flag], counters[OCCUPANCY.flag], _minute(now))).get(key)
+
+
 def _current(session: Session, now: datetime) -> dict[Hashable, object] | None:
     """The answers kept under the counters as this transaction reads them and this minute; None when none may be."""
     bind = session.get_bind()
     # In-memory SQLite: see settings_cache.is_in_memory (the two caches go together).
     if _changing(session) or settings_cache.is_in_memory(bind) or _on_the_minute(now):
         return None
-    stamp = (settings_cache.version(session), change_counters.current(session, OCCUPANCY),
-             now.replace(second=0, microsecond=0))
+    return _answers(bind, (settings_cache.version(session), change_counters.current(session, OCCUPANCY),
+                           _minute(now)))
+
+
+def _answers(bind: Engine, stamp: tuple) -> dict[Hashable, object]:
     kept = _stores.get(bind)
     if kept is None or kept[0] != stamp:
         kept = _stores[bind] = (stamp, {})
     return kept[1]
+
+
+def _minute(now: datetime) -> datetime:
+    return now.replace(second=0, microsecond=0)
 
 
 def on_whole_minutes(instants) -> bool:

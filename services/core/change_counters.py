@@ -59,11 +59,25 @@ def current(session: Session, counter: ChangeCounter) -> tuple:
         return counter.read(session)
     seen = session.info.get(_READ)
     if seen is None:
-        row = session.connection().exec_driver_sql(_read_all_sql(tuple(_counters))).first()
-        seen = session.info[_READ] = {
-            each.flag: (row[2 * n], row[2 * n + 1]) if row[2 * n] is not None else (0, None)  # as read() says it
-            for n, each in enumerate(_counters)}
+        seen = session.info[_READ] = _by_flag(session.connection().exec_driver_sql(_read_all_sql(tuple(_counters)))
+                                              .first())
     return seen[counter.flag]
+
+
+def read_all(dbapi_connection) -> dict[str, tuple]:
+    """Every installed counter by its flag, as current() gives it, read on a pooled DB-API connection in one
+    statement: for answers made in front of the app, without a session."""
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(_read_all_sql(tuple(_counters)))
+        return _by_flag(cursor.fetchone())
+    finally:
+        cursor.close()
+
+
+def _by_flag(row) -> dict[str, tuple]:
+    return {each.flag: (row[2 * n], row[2 * n + 1]) if row[2 * n] is not None else (0, None)  # as read() says it
+            for n, each in enumerate(_counters)}
 
 
 def pending(session: Session, counter: ChangeCounter) -> bool:

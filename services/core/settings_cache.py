@@ -56,6 +56,13 @@ def reused(session: Session, key: Hashable, load: Callable[[Session], T]) -> T:
     return session.merge(copy, load=False) if hasattr(copy, "_sa_instance_state") else copy
 
 
+def held(bind: Engine, key: Hashable, version: tuple):
+    """This worker's copy for `key` if it was made under the settings counter `version`, else None; nothing is
+    loaded. The copy is detached: read it, do not change it."""
+    made = _stores.get(bind, {}).get(key)
+    return made[1] if made is not None and made[0] == version else None
+
+
 def is_in_memory(bind: Engine) -> bool:
     """An in-memory SQLite database has one connection, already in this transaction: no session of its own."""
     return bind.dialect.name == "sqlite" and bind.url.database in (None, "", ":memory:")

@@ -5,9 +5,10 @@ bearer token many times a minute. The view keeps each answer for the rest of its
 (services/booking/answers.py); this middleware hands a kept answer back without the app's request
 machinery (request context, sign-in, hooks), which costs about ten times the kept answer itself.
 
-It signs the token in as the app does (the same look-up, under the same settings counter), and reads
-the counters in a transaction of its own, so a kept answer is never older than the one the view would
-give. Whatever it is not sure of goes on to the view: no kept answer, a cookie (the session, not the
+It reads every change counter in one statement of its own, then judges the token by the very copies the
+app's sign-in keeps (the token's record and the account, valid under that settings counter). So a kept
+answer is never older than the one the view would give, and a revoked token is refused at once.
+Whatever it is not sure of goes on to the view: no kept answer or copy, a cookie (the session, not the
 token, would decide who asks), an account linked to a resident, a query it does not read exactly as the
 view would, a body, a database error (the view answers 503).
 """
@@ -17,15 +18,15 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
 
 from models import db
 from services.accounts import accounts
 from services.booking import answers
-from services.core.access import actor_for
+from services.core import change_counters, settings_cache
+from services.core.access import Actor
 from services.core.clock import parse_day
-from services.core.database import is_read_only, mark_read_only
 from services.core.errors import DomainError
+from services.core.settings_version import SETTINGS
 from views.accounts.auth import bearer_token
 from views.api.output import now
 from views.booking.api_spaces import availability_key
@@ -53,15 +54,24 @@ class AvailabilityMiddleware:
         if (path is None or query is None or token is None or environ.get("REQUEST_METHOD") != "GET"
                 or "HTTP_COOKIE" in environ or environ.get("CONTENT_LENGTH", "0") not in ("", "0")):
             return None
-        before = is_read_only()
-        mark_read_only(True)  # a deferred BEGIN, as a request's reads
-        try:
-            with Session(bind=self._engine()) as session:  # not the app's scoped session: no app context needed
-                return self._held(session, int(path.group(1)), query.group(1), token)
-        except SQLAlchemyError:
+        engine = self._engine()
+        if settings_cache.is_in_memory(engine):
             return None
+        try:
+            counters = self._counters(engine)
+        except (SQLAlchemyError, engine.dialect.loaded_dbapi.Error):
+            return None  # the view answers 503
+        return self._held(engine, counters, int(path.group(1)), query.group(1), token)
+
+    @staticmethod
+    def _counters(engine: Engine) -> dict[str, tuple]:
+        """One statement on a pooled connection, outside the ORM: a plain SELECT in SQLite's autocommit (no
+        lock), and on PostgreSQL in a transaction the pool rolls back when the connection goes back."""
+        connection = engine.raw_connection()
+        try:
+            return change_counters.read_all(connection)
         finally:
-            mark_read_only(before)
+            connection.close()
 
     def _engine(self) -> Engine:
         engine = self.app.extensions.get("availability_engine")
@@ -70,18 +80,21 @@ class AvailabilityMiddleware:
                 engine = self.app.extensions["availability_engine"] = db.engine
         return engine
 
-    def _held(self, session: Session, resource_id: int, date_text: str | None, token: str) -> bytes | None:
-        instant = now(self.app)
-        user = accounts.user_for_token(session, token, instant)
-        if user is None or user.resident_id is not None:
-            return None  # the view answers 401, or works out for whom the resident asks
+    def _held(self, engine: Engine, counters: dict[str, tuple], resource_id: int, date_text: str | None,
+              token: str) -> bytes | None:
+        """The kept answer, judged by the same copies and rules the view's sign-in uses, or None."""
+        instant, version = now(self.app), counters.get(SETTINGS.flag)
+        found = settings_cache.held(engine, accounts.token_key(token), version)
+        user = settings_cache.held(engine, accounts.user_key(found.user_id), version) if found else None
+        if user is None or not accounts.is_live(found, instant) or user.resident_id is not None:
+            return None  # no copies under this counter (the view makes them), the view's 401, or a resident asks
         try:
             day = parse_day(date_text, "date") if date_text else \
                 instant.astimezone(ZoneInfo(self.app.config["TIMEZONE"])).date()
         except DomainError:
             return None  # the view names the field
-        key = availability_key(resource_id, day, actor_for(session, user).is_staff, None)
-        return answers.held(session, key, instant)
+        key = availability_key(resource_id, day, Actor(user.id, user.role).is_staff, None)
+        return answers.held_under(engine, key, counters, instant)
 
 
 def init_app(app: Flask) -> None:
