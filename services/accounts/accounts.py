@@ -48,9 +48,9 @@ def create_token(session: Session, user: User, expires_at: datetime | None = Non
 
 def user_for_token(session: Session, token: str, now: datetime | None = None) -> User | None:
     # Looking up a hash of the token by equality leaks nothing useful through timing.
-    digest = _digest(token)
-    found = settings_cache.reused(session, token_key(token),
-                                  lambda own: own.scalar(select(ApiToken).where(ApiToken.token_hash == digest)))
+    key = token_key(token)
+    found = settings_cache.reused(session, key,
+                                  lambda own: own.scalar(select(ApiToken).where(ApiToken.token_hash == key[1])))
     return user_by_id(session, found.user_id) if is_live(found, now or utcnow()) else None
 
 
@@ -59,8 +59,9 @@ def token_key(token: str) -> tuple:
     return "token", _digest(token)
 
 
-def is_live(found: ApiToken | None, now: datetime) -> bool:
-    return found is not None and found.revoked_at is None and not (found.expires_at and found.expires_at <= now)
+def is_live(token: ApiToken | None, now: datetime) -> bool:
+    """A token that exists, is not revoked and has not expired signs its holder in."""
+    return token is not None and token.revoked_at is None and not (token.expires_at and token.expires_at <= now)
 
 
 def display_settings(session: Session, user_id: int) -> UserSetting | None:

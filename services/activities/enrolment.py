@@ -5,6 +5,7 @@ seats, so a rush of hundreds takes exactly the free seats and queues the rest in
 """
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload, lazyload
@@ -17,6 +18,8 @@ from services.core.access import Actor
 from services.core.errors import N_
 from services.core.transaction import read_only, write_transaction
 from services.routines.scheduler_settings import Settings
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,7 @@ def _visible(actor: Actor, activity: Activity | None) -> Activity:
     return activity
 
 
-def _found(row, message: str, field: str):
+def _found(row: T | None, message: str, field: str) -> T:
     if row is None:
         raise errors.NotFound(message, field=field)
     return row
@@ -115,7 +118,8 @@ def enrol(session: Session, actor: Actor, data: EnrolInput, now: datetime, setti
     """Enrol, or join the waiting list when full and asked to; refused with the rule otherwise.
 
     The rules are examined twice: first without the lock, so that in a registration rush the hundreds
-    refused for a full class never queue for it, then again under the lock, where they are exact."""
+    refused for a full class never queue for it, then again under the lock, where they are exact. A first
+    look may refuse "full" just as the desk adds seats: it answers as the class stood when it looked."""
     with read_only(session):
         activity_id, named = _asked(session, data)
         activity = _visible(actor, session.get(Activity, activity_id, options=[lazyload(Activity.sessions)]))

@@ -6,7 +6,8 @@ counter, bumped in the same transaction as every such change, through any door) 
 reads the clock compares it with slot edges moved by whole minutes (notice, the desk's grace, windows in days,
 ages by local date), so where every slot edge falls on a whole minute the answer cannot change within the open
 interval between two whole minutes. An answer is reused only within the minute it was worked out in, under the
-same two counters, read in the request's own transaction before the answer is worked out.
+same two counters, read in the request's own transaction before the answer is worked out (or, in front of the
+app, in one statement of its own: views/booking/availability_http.py).
 """
 from collections.abc import Callable, Hashable
 from datetime import datetime
@@ -51,14 +52,9 @@ def reused(session: Session, key: Hashable, now: datetime, work_out: Callable[[]
     return answer
 
 
-def held(session: Session, key: Hashable, now: datetime):
-    """The answer this worker holds for `key` under the same rules as reused(), or None: nothing is worked out."""
-    answers = _current(session, now)
-    return None if answers is None else answers.get(key)
-
-
 def held_under(bind: Engine, key: Hashable, counters: dict[str, tuple], now: datetime):
-    """held() for a caller without a session, which read every counter itself (change_counters.read_all)."""
+    """The answer kept for `key` under the same rules as reused(), or None, for a caller without a session that
+    read every counter itself (change_counters.read_all). Nothing is worked out."""
     if settings_cache.is_in_memory(bind) or _on_the_minute(now):
         return None
     return _answers(bind, (counters[SETTINGS.flag], counters[OCCUPANCY.flag], _minute(now))).get(key)

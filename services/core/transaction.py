@@ -21,8 +21,9 @@ def write_transaction(session: Session, keep_loaded: bool = False) -> Iterator[N
 
     Afterwards the context reads as it did before (a web request goes back to deferred reads, so
     rendering the answer does not queue for the write lock). A use-case called inside another's
-    transaction joins it: only the outermost block commits. keep_loaded leaves what was read before
-    loaded after the commit, for writes that change none of it (an audit entry for a page just read).
+    transaction joins it: only the outermost block commits. keep_loaded leaves what was read and written
+    inside the block loaded after the commit, for an answer made from those rows (what was read before
+    the block is expired when it begins either way).
     """
     if _writing.get():
         yield
@@ -48,13 +49,12 @@ def write_transaction(session: Session, keep_loaded: bool = False) -> Iterator[N
 @contextmanager
 def read_only(session: Session) -> Iterator[None]:
     """Reads that take no write lock (a deferred BEGIN on SQLite, where a CLI or job would otherwise begin
-    IMMEDIATE): for a slow look-up between writes. Ends what was open before and the read afterwards.
-    Inside a write transaction it is part of that write; inside a read (a web request's) it joins that read,
-    which costs no round trips and leaves what the request loaded, its account among them, loaded."""
+    IMMEDIATE): for a slow look-up between writes. Elsewhere (a CLI, a job) it ends what was open before
+    and the read afterwards. Inside a write transaction it is part of that write; inside a read (a web
+    request's) it joins that read, which costs no round trips and leaves what the request loaded loaded."""
     if _writing.get() or is_read_only():
         yield
         return
-    was_read_only = is_read_only()
     session.commit()  # nothing is pending here: this only ends the transaction open so far
     mark_read_only(True)
     try:
@@ -64,4 +64,4 @@ def read_only(session: Session) -> Iterator[None]:
         session.rollback()
         raise
     finally:
-        mark_read_only(was_read_only)
+        mark_read_only(False)
