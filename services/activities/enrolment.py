@@ -117,14 +117,17 @@ def _examine(session: Session, actor: Actor, activity: Activity, named: Activity
 def enrol(session: Session, actor: Actor, data: EnrolInput, now: datetime, settings: Settings) -> Enrolment:
     """Enrol, or join the waiting list when full and asked to; refused with the rule otherwise.
 
-    The rules are examined twice: first without the lock, so that in a registration rush the hundreds
-    refused for a full class never queue for it, then again under the lock, where they are exact. A first
-    look may refuse "full" just as the desk adds seats: it answers as the class stood when it looked."""
+    The rules are examined under the lock, where they are exact. Without the waiting list they are examined
+    first without it too, so that in a registration rush the hundreds refused for a full class never queue for
+    it (a first look may refuse "full" just as the desk adds seats: it answers as the class stood when it
+    looked). One who asks to queue is refused only by the rarer rules, so that look would cost more than it
+    spares."""
     with read_only(session):
         activity_id, named = _asked(session, data)
-        activity = _visible(actor, session.get(Activity, activity_id, options=[lazyload(Activity.sessions)]))
-        resident = _found(session.get(Resident, data.resident_id), N_("找不到该居民"), "resident_id")
-        _examine(session, actor, activity, named, resident, data, now, settings)
+        if not data.waitlist:
+            activity = _visible(actor, session.get(Activity, activity_id, options=[lazyload(Activity.sessions)]))
+            resident = _found(session.get(Resident, data.resident_id), N_("找不到该居民"), "resident_id")
+            _examine(session, actor, activity, named, resident, data, now, settings)
     with write_transaction(session, keep_loaded=True):  # the answer is made from the rows in hand
         activity = _visible(actor, lock_activity(session, activity_id))
         resident = _lock_resident(session, data.resident_id)
