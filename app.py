@@ -8,8 +8,13 @@ from cli import register_cli
 from models import db
 from services.accounts import passwords
 from services.booking import answers
-from services.core import settings_version
-from services.core.database import create_private_sqlite_file, engine_options, install_sqlite_listeners, normalise_url
+from services.core.storage import settings_version
+from services.core.storage.database import (
+    create_private_sqlite_file,
+    engine_options,
+    install_sqlite_listeners,
+    normalise_url,
+)
 from services.feeds import changes as feed_changes
 from views import register_error_handlers, register_extensions
 from views.accounts import admin, auth

@@ -11,8 +11,8 @@ from models import db, utcnow
 from services.backup import restore as restoring
 from services.backup.backups import Policy, make_backup
 from services.backup.files import BackupFailed
-from services.core.database import sqlite_settings
-from services.core.schema import known_revisions
+from services.core.storage.database import sqlite_settings
+from services.core.storage.schema import known_revisions
 from services.routines.scheduler_settings import settings_from
 
 

@@ -48,7 +48,7 @@ class FeedChange(db.Model):
 class SettingsChange(db.Model):
     """One row: a counter bumped in the same transaction as every change of the centre's settings (its spaces,
     their hours and rules, the centre itself). What a worker derives from them is reused while it is unchanged
-    (services/core/change_counters.py)."""
+    (services/core/storage/change_counters.py)."""
 
     __tablename__ = "settings_change"
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -5,8 +5,8 @@ from datetime import date, datetime, time, timedelta
 from models import Closure, OpeningHours, Resident, Resource, User, WaitlistEntry, db
 from services.accounts import accounts
 from services.booking import availability
-from services.core import settings_version
 from services.core.centre import current_centre
+from services.core.storage import settings_version
 from tests.web_login import login
 from tests.world import NOW, TZ, book, context, make_app, resident, space
 

@@ -196,7 +196,7 @@ def test_a_failed_search_for_times_leaves_the_closure_and_one_plain_notice_per_b
 def test_putting_the_times_into_the_notices_is_a_write_of_outbox_updates_only(world):
     from sqlalchemy import event
 
-    from services.core.database import is_read_only
+    from services.core.storage.database import is_read_only
 
     session = db.session
     _two_bookings_and_a_line(session, world)

@@ -5,9 +5,9 @@ import pytest
 from sqlalchemy import event
 
 from models import Resident, db
-from services.core import settings_cache, settings_version
-from services.core.database import is_read_only, mark_read_only
-from services.core.transaction import read_only
+from services.core.storage import settings_cache, settings_version
+from services.core.storage.database import is_read_only, mark_read_only
+from services.core.storage.transaction import read_only
 from tests.web_login import login, page_csrf_token
 from tests.web_world import LOGINS, PASSWORD, TOMORROW, build
 

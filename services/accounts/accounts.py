@@ -9,9 +9,10 @@ from sqlalchemy.orm import Session, joinedload
 from models import ROLES, ApiToken, Resident, Resource, User, UserSetting
 from models.base import utcnow
 from services.accounts import passwords
-from services.core import errors, settings_cache
+from services.core import errors
 from services.core.errors import N_
-from services.core.transaction import write_transaction
+from services.core.storage import settings_cache
+from services.core.storage.transaction import write_transaction
 
 MIN_PASSWORD_LENGTH = 8
 

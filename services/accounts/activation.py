@@ -12,7 +12,7 @@ from services.accounts import login_limits, passwords, signin
 from services.core import audit, errors
 from services.core.access import Actor, require_staff
 from services.core.errors import N_
-from services.core.transaction import write_transaction
+from services.core.storage.transaction import write_transaction
 
 CODE_DIGITS = 8
 VALID_FOR = timedelta(days=14)

@@ -9,7 +9,7 @@ from models import Booking, Building, Resident
 from services.core import audit, errors
 from services.core.access import Actor, may_see_resident, require_staff
 from services.core.errors import N_
-from services.core.transaction import write_transaction
+from services.core.storage.transaction import write_transaction
 
 SEARCH_LIMIT = 50
 

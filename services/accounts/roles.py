@@ -10,7 +10,7 @@ from services.accounts import accounts, signin
 from services.core import errors
 from services.core.access import Actor
 from services.core.errors import N_
-from services.core.transaction import write_transaction
+from services.core.storage.transaction import write_transaction
 
 STAFF_ROLES = ("admin", "staff", "operator")
 MAX_ORGANISATION = 120

@@ -13,7 +13,7 @@ from services.accounts import accounts, login_limits, password_policy, passwords
 from services.core import errors
 from services.core.errors import N_
 from services.core.numbers import is_whole_number
-from services.core.transaction import write_transaction
+from services.core.storage.transaction import write_transaction
 
 PHONE_SEPARATORS = re.compile(r"[\s\-().·]")
 

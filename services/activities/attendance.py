@@ -14,7 +14,7 @@ from services.activities.programme import require_runs_activity
 from services.core import audit, errors
 from services.core.access import Actor
 from services.core.errors import N_
-from services.core.transaction import write_transaction
+from services.core.storage.transaction import write_transaction
 from services.routines import no_shows
 from services.routines.scheduler_settings import Settings
 

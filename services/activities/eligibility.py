@@ -7,8 +7,9 @@ from sqlalchemy.orm import Session
 
 from models import LIVE_ENROLMENT, Activity, ActivitySession, Enrolment, Resident
 from services.activities import seats
-from services.core import errors, statements
+from services.core import errors
 from services.core.errors import N_
+from services.core.storage import statements
 
 
 def check_registration(activity: Activity, now: datetime) -> None:

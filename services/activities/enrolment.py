@@ -16,7 +16,7 @@ from services.activities.programme import lock_activity
 from services.core import audit, errors
 from services.core.access import Actor
 from services.core.errors import N_
-from services.core.transaction import read_only, write_transaction
+from services.core.storage.transaction import read_only, write_transaction
 from services.routines.scheduler_settings import Settings
 
 T = TypeVar("T")

@@ -13,7 +13,7 @@ from services.booking.rules import Context
 from services.core import audit, errors
 from services.core.access import Actor, require_space_manager
 from services.core.errors import N_
-from services.core.transaction import write_transaction
+from services.core.storage.transaction import write_transaction
 from services.routines.scheduler_settings import Settings
 
 

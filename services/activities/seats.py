@@ -6,7 +6,7 @@ from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from models import TAKING_SEATS, Activity, ActivitySession, Enrolment, Resident
-from services.core import statements
+from services.core.storage import statements
 
 
 def covers(session_row_id, activity_id):

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from models import BackupRun
 from services.backup import files, pg_copy, retention, sqlite_copy
 from services.backup.files import BackupFailed, Counts
-from services.core.transaction import write_transaction
+from services.core.storage.transaction import write_transaction
 
 log = logging.getLogger("linli.backup")
 

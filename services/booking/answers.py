@@ -18,10 +18,10 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from models import Booking, Closure, OccupancyChange, Resident, WaitlistEntry
-from services.core import change_counters, settings_cache
-from services.core.change_counters import ChangeCounter
-from services.core.change_counters import install as install_counter
-from services.core.settings_version import SETTINGS
+from services.core.storage import change_counters, settings_cache
+from services.core.storage.change_counters import ChangeCounter
+from services.core.storage.change_counters import install as install_counter
+from services.core.storage.settings_version import SETTINGS
 
 T = TypeVar("T")
 OCCUPANCY = ChangeCounter(OccupancyChange.__table__, (Booking, WaitlistEntry, Closure, Resident), "occupancy_changed")

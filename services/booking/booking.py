@@ -15,9 +15,10 @@ from sqlalchemy.orm import Session
 from models import Booking, Resident, Resource, Series
 from services.booking import availability, recurrence, rules, space_settings
 from services.booking.rules import Context, Request
-from services.core import change_counters, errors
+from services.core import errors
 from services.core.access import Actor, require_booking_for, require_cancel_rights, require_space_manager
 from services.core.errors import N_
+from services.core.storage import change_counters
 from services.messaging import notices
 from services.routines.scheduler_settings import Settings
 

@@ -21,7 +21,7 @@ from models import Booking, Closure, Resource, WaitlistEntry, utcnow
 from services.booking import availability
 from services.booking.rules import Context
 from services.core import centre
-from services.core.transaction import read_only, write_transaction
+from services.core.storage.transaction import read_only, write_transaction
 from services.messaging import notices, outbox
 from services.routines.scheduler_settings import Settings
 

@@ -8,7 +8,7 @@ from services.booking import closure_effects
 from services.core import errors
 from services.core.access import Actor, require_space_manager, runs_space
 from services.core.errors import N_
-from services.core.transaction import write_transaction
+from services.core.storage.transaction import write_transaction
 
 MAX_REASON = 200
 

@@ -13,10 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, lazyload, selectinload
 
 from models import GROUPS, SPACE_DEFAULTS, OpeningHours, Resource
-from services.core import errors, settings_cache
+from services.core import errors
 from services.core.access import Actor
 from services.core.errors import N_
-from services.core.transaction import write_transaction
+from services.core.storage import settings_cache
+from services.core.storage.transaction import write_transaction
 
 T = TypeVar("T")
 

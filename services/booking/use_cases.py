@@ -18,7 +18,7 @@ from services.booking.rules import Context, Request
 from services.checkup import refusals
 from services.core import audit, centre, errors
 from services.core.access import Actor, require_booking_for, visible_booking, visible_bookings
-from services.core.transaction import write_transaction
+from services.core.storage.transaction import write_transaction
 from services.routines.scheduler_settings import Settings
 
 

@@ -10,7 +10,7 @@ from services.checkup.period import Period
 from services.circle.circle_store import born_by
 from services.core import audit, errors
 from services.core.access import Actor, require_staff
-from services.core.transaction import write_transaction
+from services.core.storage.transaction import write_transaction
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from models import RESPONSIBLE_UNITS, SEVERITIES, Problem, ProblemEvent
 from services.core import errors
 from services.core.access import Actor, require_staff
-from services.core.transaction import write_transaction
+from services.core.storage.transaction import write_transaction
 
 NEXT = {"proposed": {"open", "merged", "answered"}, "open": {"in_progress", "done"},
         "in_progress": {"done", "open"}, "done": {"verified", "in_progress"},

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from models import RefusedAttempt
 from services.core.errors import DomainError, RuleViolation
-from services.core.transaction import write_transaction
+from services.core.storage.transaction import write_transaction
 
 log = logging.getLogger(__name__)
 

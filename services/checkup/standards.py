@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from models import MEASURES, SEVERITIES, CheckupStandard
 from services.core.access import Actor
 from services.core.errors import Forbidden, Invalid, NotFound
-from services.core.transaction import write_transaction
+from services.core.storage.transaction import write_transaction
 
 DEFAULTS_FILE = Path(__file__).with_name("standards.json")
 TEXT_FIELDS = (("code", 60), ("name", 120), ("name_en", 120), ("unit", 40), ("source", 300))

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from models import Building, CircleSnapshot, ServicePoint
 from services.circle import circle_store
 from services.core.access import Actor, require_staff
-from services.core.transaction import write_transaction
+from services.core.storage.transaction import write_transaction
 
 
 def register_building(session: Session, actor: Actor, name: str, lat: float, lon: float,

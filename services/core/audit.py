@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import AuditEntry, Booking, Resident, User
-from services.core.transaction import write_transaction
+from services.core.storage.transaction import write_transaction
 
 READ, CHANGE, CREATE = "read", "change", "create"
 

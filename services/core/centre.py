@@ -7,10 +7,11 @@ from sqlalchemy.orm import Session
 
 from models import Centre
 from services.booking.rules import Context
-from services.core import errors, settings_cache
+from services.core import errors
 from services.core.access import Actor
 from services.core.errors import N_
-from services.core.transaction import write_transaction
+from services.core.storage import settings_cache
+from services.core.storage.transaction import write_transaction
 
 STAFF_WINDOW_DAYS = (1, 365)
 

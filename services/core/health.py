@@ -14,8 +14,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from models import Heartbeat
-from services.core.schema import database_revisions
-from services.core.transaction import write_transaction
+from services.core.storage.schema import database_revisions
+from services.core.storage.transaction import write_transaction
 
 SCHEDULER = "scheduler"
 CHECKS = ("database", "migrations", "scheduler")

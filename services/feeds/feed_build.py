@@ -10,7 +10,7 @@ from services.core import audit
 from services.core.access import Actor, visible_booking
 from services.core.centre import current_centre
 from services.core.errors import N_, InvalidState
-from services.core.transaction import write_transaction
+from services.core.storage.transaction import write_transaction
 from services.feeds import feed_programme, feed_size, feeds, ics
 
 

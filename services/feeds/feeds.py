@@ -24,7 +24,7 @@ from services.core import audit, errors
 from services.core.access import Actor, actor_for, may_see_resident, runs_space
 from services.core.centre import current_centre
 from services.core.errors import N_
-from services.core.transaction import write_transaction
+from services.core.storage.transaction import write_transaction
 from services.feeds import changes, ics
 from services.feeds.ics import Detail
 

@@ -17,7 +17,7 @@ from models import ActivitySession, Attendance, AttentionFlag, Booking, Resource
 from services.booking import booking as bookings
 from services.core import errors
 from services.core.access import Actor, require_staff
-from services.core.transaction import write_transaction
+from services.core.storage.transaction import write_transaction
 from services.routines.scheduler_settings import Settings
 
 log = logging.getLogger("linli.jobs")

@@ -16,7 +16,7 @@ from services.core.access import Actor, require_staff
 from services.core.clock import at_local
 from services.core.errors import N_
 from services.core.spreadsheet import csv_text
-from services.core.transaction import write_transaction
+from services.core.storage.transaction import write_transaction
 from services.messaging import outbox
 from services.routines.scheduler_settings import Settings
 

@@ -14,7 +14,7 @@ from services.booking.rules import Request
 from services.booking.use_cases import BookingInput
 from services.core import audit, centre
 from services.core.access import Actor, require_booking_for
-from services.core.transaction import write_transaction
+from services.core.storage.transaction import write_transaction
 from services.routines import waitlist
 from services.routines.scheduler_settings import Settings
 

@@ -22,11 +22,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from models import db
 from services.accounts import accounts
 from services.booking import answers
-from services.core import change_counters, settings_cache
 from services.core.access import Actor
 from services.core.clock import parse_day
 from services.core.errors import DomainError
-from services.core.settings_version import SETTINGS
+from services.core.storage import change_counters, settings_cache
+from services.core.storage.settings_version import SETTINGS
 from views.accounts.auth import bearer_token
 from views.api.output import now
 from views.booking.api_spaces import availability_key

@@ -7,7 +7,7 @@ from flask import Flask, current_app
 from sqlalchemy.exc import SQLAlchemyError
 
 from models import db
-from services.core.database import mark_read_only
+from services.core.storage.database import mark_read_only
 
 
 def init_app(app: Flask) -> None:

@@ -5,7 +5,7 @@ from flask import Blueprint, current_app, jsonify
 
 from models import db, utcnow
 from services.core import health
-from services.core.schema import head_revisions
+from services.core.storage.schema import head_revisions
 
 bp = Blueprint("health", __name__)
 # Three missed beats of the default 30 s interval before the deployment counts as not ready.

@@ -8,7 +8,7 @@ from models import Problem
 from services.checkup import compute, privacy, problems, snapshots
 from services.checkup.period import Period
 from services.core.access import Actor, require_staff
-from services.core.transaction import write_transaction
+from services.core.storage.transaction import write_transaction
 
 
 @dataclass

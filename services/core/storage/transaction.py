@@ -10,7 +10,7 @@ from contextvars import ContextVar
 
 from sqlalchemy.orm import Session, scoped_session
 
-from services.core.database import begin_write, is_read_only, mark_read_only
+from services.core.storage.database import begin_write, is_read_only, mark_read_only
 
 _writing: ContextVar[bool] = ContextVar("writing", default=False)
 

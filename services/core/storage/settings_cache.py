@@ -5,7 +5,7 @@ A copy is loaded in a session of its own (always a deferred read, so it never qu
 with the settings counter it was loaded under, and kept in this process. A request uses the copy only while the
 counter its own transaction reads is the same; the counter is read once per transaction, and every change of
 these records, in any worker, the scheduler or the CLI, moves it in the same transaction
-(services/core/settings_version.py). A session with a settings change of its own pending never uses a copy.
+(services/core/storage/settings_version.py). A session with a settings change of its own pending never uses a copy.
 """
 from collections.abc import Callable, Hashable
 from contextlib import contextmanager
@@ -15,9 +15,9 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from services.core import change_counters
-from services.core.database import is_read_only, mark_read_only
-from services.core.settings_version import SETTINGS
+from services.core.storage import change_counters
+from services.core.storage.database import is_read_only, mark_read_only
+from services.core.storage.settings_version import SETTINGS
 
 T = TypeVar("T")
 # One store per engine: a process may hold several apps on different databases (the tests do).

@@ -6,8 +6,8 @@ a change made through any worker, the scheduler or the CLI moves it in the same 
 """
 
 from models import ApiToken, Centre, OpeningHours, Resource, SettingsChange, User, UserSetting
-from services.core.change_counters import ChangeCounter
-from services.core.change_counters import install as install_counter
+from services.core.storage.change_counters import ChangeCounter
+from services.core.storage.change_counters import install as install_counter
 
 SETTINGS = ChangeCounter(SettingsChange.__table__, (Resource, OpeningHours, Centre, User, UserSetting,
                                                     ApiToken),
