@@ -6,7 +6,9 @@ without and with the waiting list, on SQLite and (when TEST_DATABASE_URL answers
 two ways: from plain sockets (bench/rush_client.py: the figure that counts, as the client costs next
 to nothing) and by the test's 300 threads with `requests` (which spend about 0.8 s of the two cores).
 One rush first warms the workers; then each kind of rush runs three times, each at a class of its own,
-and the median is printed with the range.
+and the median is printed with the range. In the same run the same 300 bodies go from the sockets to a
+hello-world Flask app under the same gunicorn settings: the time a server that does nothing needs to
+settle them. (wrk drives a steady load for a duration; it cannot send one burst of exactly 300.)
 """
 import statistics
 import sys
@@ -25,6 +27,19 @@ CLIENTS = (("sockets", rush_client.rush), ("threads", rush))
 ROUNDS = 3
 
 
+def hello_burst(people: list[int]) -> float:
+    """The median time for hello-world to settle the same burst, from the same sockets."""
+    with gunicorn("bench.plain_app:app", WORKERS, ready_path="/plain") as plain:
+        rush_client.rush(plain, "-", 0, people, False, path="/plain")
+        return statistics.median(rush_client.rush(plain, "-", 0, people, False, path="/plain")["settled"]
+                                 for _ in range(ROUNDS))
+
+
+def ratio(client_name: str, settled: float, hello: float) -> str:
+    """Against hello-world only what was sent the same way: the threads cost their client 0.8 s of their own."""
+    return f"; {settled / hello:.0f}× hello-world" if client_name == "sockets" else ""
+
+
 def report(engine: str, url: str) -> None:
     token, ids = prepare(url)
     classes = iter(range(0, 24 * 30, 24))  # one class a day, at 09:00, from the day after tomorrow
@@ -37,12 +52,15 @@ def report(engine: str, url: str) -> None:
                     session_id = place_class(base, token, ids["hall"], next(classes))
                     result = client(base, token, session_id, ids["people"], waitlist)
                     seen.setdefault((client_name, label), []).append(result)
+    hello = hello_burst(ids["people"])
+    print(f"{engine:10} hello-world, the same burst from the sockets: settled {hello:.2f} s")
     for (client_name, label), results in seen.items():
         settled, p99 = ([r[field] for r in results] for field in ("settled", "p99"))
         errors = sum(1 for r in results for s in r["statuses"] if s >= 500)
         enrolled = {r["outcomes"].count("enrolled") for r in results}
         print(f"{engine:10} {client_name:7} {label:8} {TRIES} enrolments / {SEATS} seats: "
-              f"settled {statistics.median(settled):.2f} s ({min(settled):.2f}–{max(settled):.2f}), "
+              f"settled {statistics.median(settled):.2f} s ({min(settled):.2f}–{max(settled):.2f}"
+              f"{ratio(client_name, statistics.median(settled), hello)}), "
               f"p99 {statistics.median(p99):.2f} s ({min(p99):.2f}–{max(p99):.2f}), "
               f"enrolled {sorted(enrolled)}, 5xx {errors}")
 

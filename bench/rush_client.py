@@ -11,9 +11,9 @@ import time
 from urllib.parse import urlsplit
 
 
-def _request(host: str, token: str, body: dict) -> bytes:
+def _request(host: str, token: str, body: dict, path: str) -> bytes:
     payload = json.dumps(body).encode()
-    head = (f"POST /api/v1/enrolments HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n"
+    head = (f"POST {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n"
             f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\nConnection: close\r\n\r\n")
     return head.encode() + payload
 
@@ -28,11 +28,13 @@ def _outcome(answer: bytes) -> tuple[int, str | None]:
     return status, data.get("status") or data.get("error", {}).get("code")
 
 
-def rush(base: str, token: str, session_id: int, people: list[int], waitlist: bool) -> dict:
-    """The same answer as the test's rush(): statuses, outcomes, seconds to settle and the p99 latency."""
+def rush(base: str, token: str, session_id: int, people: list[int], waitlist: bool,
+         path: str = "/api/v1/enrolments") -> dict:
+    """The same answer as the test's rush(): statuses, outcomes, seconds to settle and the p99 latency.
+    `path` sends the same bodies elsewhere: to hello-world, for the yardstick."""
     address = urlsplit(base)
     host = address.netloc
-    wanted = [_request(host, token, {"session_id": session_id, "resident_id": p, "waitlist": waitlist})
+    wanted = [_request(host, token, {"session_id": session_id, "resident_id": p, "waitlist": waitlist}, path)
               for p in people]
     sockets = [socket.create_connection((address.hostname, address.port)) for _ in wanted]
     selector = selectors.DefaultSelector()
