@@ -1,0 +1,85 @@
+"""The top of every page is rendered once per language, text size, role and page, and reused by the worker: what
+differs per reader (the session's CSRF token, the page's own address) must still be each reader's own."""
+import re
+
+import pytest
+from flask import render_template, request
+
+from tests.web_login import csrf_token_from
+from tests.web_world import build
+from views.security.csrf import csrf_token
+
+
+@pytest.fixture
+def world(tmp_path):
+    return build(f"sqlite:///{tmp_path / 'web.db'}")
+
+
+def _header(page: str) -> str:
+    return page[page.index('<header class="top">'):page.index("</header>")]
+
+
+def _menu(page: str) -> list[str]:
+    return re.findall(r"<li><a href=\"[^\"]+\"[^>]*>([^<]+)</a></li>", _header(page))
+
+
+def test_each_session_gets_its_own_csrf_token_in_the_kept_header_and_signs_out_only_with_it(world):
+    first, second = world.client("staff"), world.client("staff")
+    pages = [client.get("/calendar").get_data(as_text=True) for client in (first, second)]
+    tokens = [csrf_token_from(page) for page in pages]  # the <meta> tag, rendered per page
+    assert tokens[0] != tokens[1]
+    for page, token in zip(pages, tokens, strict=True):
+        assert re.findall(r'name="csrf_token" value="([^"]+)"', _header(page)) == [token] * 3
+    sign_out = re.search(r'<form method="post" action="([^"]+)">\s*<input type="hidden" name="csrf_token" value="[^"]+">'
+                         r'\s*<button type="submit">退出登录', _header(pages[0])).group(1)
+    assert first.post(sign_out, data={"csrf_token": tokens[1]}).status_code == 400  # the other session's
+    assert first.post(sign_out, data={"csrf_token": tokens[0]}).status_code == 302
+    assert first.get("/calendar").status_code == 302  # signed out: back to the sign-in page
+
+
+def test_the_header_sends_each_page_back_to_its_own_address_escaped(world):
+    client = world.client("staff")
+    client.get("/calendar")  # the 404 page's header is kept after this first one
+    for path in ('/no/"><script>alert(1)</script>', "/no/other"):
+        header = _header(client.get(path).get_data(as_text=True))
+        assert "<script>" not in header
+        backs = re.findall(r'name="back" value="([^"]+)"', header)
+        assert len(backs) == 2 and len(set(backs)) == 1
+        assert backs[0].startswith("/no/")
+    assert 'value="/no/&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;?"' in _header(
+        client.get('/no/"><script>alert(1)</script>').get_data(as_text=True))
+
+
+def test_the_kept_header_is_the_header_rendered_for_this_request(world):
+    client = world.client("resident")
+    path = "/my?from=%3Cb%3E%22"
+    client.get(path)  # the first renders and keeps it
+    page = client.get(path).get_data(as_text=True)
+    cookie = client.get_cookie("session")
+    with world.app.test_request_context(path, headers={"Cookie": f"session={cookie.value}"}):
+        fresh = render_template("_header.html", csrf=csrf_token(), back=request.full_path)
+    assert _header(page) + "</header>" == fresh.strip()
+
+
+def test_the_menu_follows_the_readers_role_and_language_within_one_worker(world):
+    staff, resident = world.client("staff"), world.client("resident")
+    for _ in range(2):  # the second round is served from the kept headers
+        staff_menu = _menu(staff.get("/calendar").get_data(as_text=True))
+        resident_menu = _menu(resident.get("/calendar").get_data(as_text=True))
+        assert "今日总览" in staff_menu and "今日总览" not in resident_menu
+        assert "我的预约" in resident_menu and "我的预约" not in staff_menu
+    world.post(staff, "/settings/language", {"language": "en", "back": "/calendar"})
+    english = staff.get("/calendar").get_data(as_text=True)
+    assert "Day board" in _menu(english) and "今日总览" not in english
+    assert "我的预约" in _menu(resident.get("/calendar").get_data(as_text=True))  # still in Chinese
+
+
+def test_the_text_size_switch_and_the_current_page_follow_the_reader(world):
+    client = world.client("resident")
+    assert "大字：关" in _header(client.get("/my").get_data(as_text=True))
+    world.post(client, "/settings/text-size", {"large": "1", "back": "/my"})
+    header = _header(client.get("/my").get_data(as_text=True))
+    assert "大字：开" in header and 'aria-pressed="true"' in header
+    current = re.findall(r'<a href="([^"]+)" aria-current="page">', _header(client.get("/calendar").get_data(
+        as_text=True)))
+    assert current == ["/calendar"]
