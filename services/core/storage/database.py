@@ -5,12 +5,16 @@ outside any transaction. We take BEGIN over: IMMEDIATE (the write lock up front)
 transaction except those marked read-only (web requests until a use-case's write_transaction),
 which use a plain deferred BEGIN.
 """
+import fcntl
 import os
+import sqlite3
+import time
 from collections.abc import Mapping
 from contextvars import ContextVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 BUSY_TIMEOUT_SECONDS = 30
@@ -22,6 +26,7 @@ DEFAULT_SYNCHRONOUS = "FULL"
 # Below gunicorn's 30 s worker timeout: a stuck statement ends as a clean 503, not a killed worker.
 CONNECT_TIMEOUT_SECONDS = 5
 STATEMENT_TIMEOUT_SECONDS = 20
+QUEUE_POLL_SECONDS = 0.0002
 _read_only: ContextVar[bool] = ContextVar("read_only", default=False)
 
 
@@ -35,7 +40,59 @@ def sqlite_settings(config: Mapping) -> tuple[float, str]:
 
 
 def sqlite_engine_options(busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> dict:
-    return {"connect_args": {"timeout": busy_timeout, "check_same_thread": False}}
+    return {"connect_args": {"timeout": busy_timeout, "check_same_thread": False, "factory": QueuedConnection}}
+
+
+class QueuedConnection(sqlite3.Connection):
+    """A connection whose writers wait their turn on a file lock before BEGIN IMMEDIATE.
+
+    SQLite's own wait for the write lock polls, sleeping 1, 2, 5, 10, 15, 20, 25 ms and more between tries, so
+    a writer that just missed the lock waits long after it was free, while the writer that had it takes it again.
+    The kernel hands a file lock to a waiter the moment it is let go. The file lock only orders our writers;
+    SQLite's lock still guards the data, so a writer that never queues (sqlite3 on the command line) is safe.
+    """
+    _queue: int | None = None
+
+    def join_queue(self, path: str, timeout: float) -> None:
+        if self._queue is None:
+            try:
+                self._queue = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+            except OSError:  # a full disk or a read-only directory: SQLite's own wait still applies
+                return
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(self._queue, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() > deadline:  # refused as SQLite's own busy timeout refuses it
+                    raise OperationalError("BEGIN IMMEDIATE", None,
+                                           sqlite3.OperationalError("database is locked")) from None
+                time.sleep(QUEUE_POLL_SECONDS)
+
+    def leave_queue(self) -> None:
+        if self._queue is not None:
+            fcntl.flock(self._queue, fcntl.LOCK_UN)
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        finally:
+            self.leave_queue()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            self.leave_queue()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            if self._queue is not None:
+                os.close(self._queue)
+                self._queue = None
 
 
 def postgres_engine_options(config: Mapping) -> dict:
@@ -69,9 +126,18 @@ def install_sqlite_listeners(engine: Engine, config: Mapping | None = None) -> N
         cursor.execute(f"PRAGMA synchronous={synchronous}")
         cursor.close()
 
+    path = engine.url.database
+    queue_path = f"{path}-writers" if path and path != ":memory:" else None
+
     @event.listens_for(engine, "begin")
     def _begin(connection):
-        connection.exec_driver_sql("BEGIN" if _read_only.get() else "BEGIN IMMEDIATE")
+        if _read_only.get():
+            connection.exec_driver_sql("BEGIN")
+            return
+        queued = connection.connection.dbapi_connection
+        if queue_path and isinstance(queued, QueuedConnection):
+            queued.join_queue(queue_path, busy)  # let go by the commit or the rollback, a refused BEGIN's too
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def mark_read_only(read_only: bool) -> None:
