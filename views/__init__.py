@@ -5,10 +5,10 @@ from models import db
 from views.booking import availability_http
 from views.checkup import labels as checkup_labels
 from views.circle import circle_pages
-from views.core import error_handlers, formatting, i18n, navigation, page_header, preferences, transactions
+from views.core import error_handlers, formatting, i18n, kept_pages, navigation, preferences, transactions
 from views.core.extensions import login_manager, migrate
 from views.feeds import feed_http
-from views.security import access_log, csrf, headers, request_limits
+from views.security import access_log, csrf, headers, request_limits, session_cookie
 
 
 def register_extensions(app: Flask) -> None:
@@ -17,10 +17,11 @@ def register_extensions(app: Flask) -> None:
     request_limits.init_app(app)  # before any view or check reads the body
     login_manager.init_app(app)
     headers.init_app(app)
+    session_cookie.init_app(app)  # a cookie seen before is not checked and decoded again
     i18n.init_app(app)
     csrf.init_app(app)
     navigation.init_app(app)
-    page_header.init_app(app)  # the menu and switches, kept per kind of reader
+    kept_pages.init_app(app)  # the menu and switches, kept per kind of reader
     preferences.init_app(app)
     formatting.init_app(app)
     circle_pages.init_app(app)  # the circle's label filters

@@ -14,8 +14,8 @@ from services.routines.scheduler_settings import settings_from
 from views.api.fields import centre_tz
 from views.api.output import now
 from views.booking import desk_slip
-from views.booking.board_cache import board_table
 from views.core.formatting import error_message, long_date
+from views.core.kept_pages import kept_page
 from views.core.pages import ctx_for, day_arg, int_arg, local_instant, or_404, page_actor, readable, today
 from views.security.roles import staff_required
 
@@ -35,14 +35,15 @@ def board():
     day = day_arg()
     ctx = ctx_for(page_actor())
 
-    def render() -> tuple[str, list]:
+    def render() -> tuple[str, bool]:
         days = dayboard.board(db.session, day, ctx)
-        html = render_template("desk/board_table.html", day=day, days=days,
-                               hours=dayboard.hours_spanned(days, centre_tz()))
-        return html, [slot for space_day in days for slot in space_day.slots]
+        page = render_template("desk/board.html", day=day, days=days, hours=dayboard.hours_spanned(days, centre_tz()),
+                               today=today(), prev_day=day - timedelta(days=1), next_day=day + timedelta(days=1))
+        return page, availability.minute_stable(slot for space_day in days for slot in space_day.slots)
 
-    return render_template("desk/board.html", day=day, table=board_table(day, ctx.now, render),
-                           prev_day=day - timedelta(days=1), next_day=day + timedelta(days=1), today=today())
+    # The same for every desk reader of a kind while no booking, hold, closure, name or setting changes, within
+    # the minute (slots turn "past" as time goes by): its one form is a GET.
+    return kept_page(("day board", day), ctx.now, render)
 
 
 def _form_values() -> dict:

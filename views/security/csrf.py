@@ -21,10 +21,16 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 SESSION_KEY = "csrf_token"
 FORM_FIELD = "csrf_token"
 HEADER = "X-CSRF-Token"
+# While a page part is rendered for other readers too (views/core/kept_pages.py), the token is this stand-in,
+# replaced by each reader's own when the part is served. No real token contains it.
+KEEPING = "keeping_page_part"
+TOKEN_STAND_IN = "\x00csrf\x00"
 
 
 def csrf_token() -> str:
     """The session's token, created on first use (templates call this as `csrf_token()`)."""
+    if g.get(KEEPING):
+        return TOKEN_STAND_IN
     token = session.get(SESSION_KEY)
     if not token:
         token = secrets.token_urlsafe(32)

@@ -1,18 +1,24 @@
-"""The top of every page is rendered once per language, text size, role and page, and reused by the worker: what
-differs per reader (the session's CSRF token, the page's own address) must still be each reader's own."""
+"""Page parts a worker renders once and reuses (the header of every page, the whole day board) and session cookies
+it decodes once: what differs per reader (the session's CSRF token, the page's own address, a flashed message,
+the session itself) must still be each reader's own."""
 import re
+import time
+from datetime import timedelta
 
 import pytest
 from flask import render_template, request
 
 from tests.web_login import csrf_token_from
-from tests.web_world import build
+from tests.web_world import TOMORROW, build
+from tests.world import NOW
 from views.security.csrf import csrf_token
 
 
 @pytest.fixture
 def world(tmp_path):
-    return build(f"sqlite:///{tmp_path / 'web.db'}")
+    built = build(f"sqlite:///{tmp_path / 'web.db'}")
+    built.app.config["FIXED_NOW"] = NOW + timedelta(seconds=30)  # nothing is kept at a whole minute itself
+    return built
 
 
 def _header(page: str) -> str:
@@ -83,3 +89,45 @@ def test_the_text_size_switch_and_the_current_page_follow_the_reader(world):
     current = re.findall(r'<a href="([^"]+)" aria-current="page">', _header(client.get("/calendar").get_data(
         as_text=True)))
     assert current == ["/calendar"]
+
+
+def test_every_desk_reader_gets_the_kept_day_board_with_their_own_token_and_only_their_own_message(world):
+    first, second = world.client("staff"), world.client("staff")
+    board = f"/desk?date={TOMORROW}"
+    pages = [client.get(board).get_data(as_text=True) for client in (first, second, first, second)]
+    assert pages[0] == pages[2] and pages[1] == pages[3] and pages[0] != pages[1]
+    assert re.sub(r'value="[^"]+"|content="[^"]+"', "", pages[0]) == re.sub(r'value="[^"]+"|content="[^"]+"', "",
+                                                                          pages[1])
+    for page, client in ((pages[0], first), (pages[1], second)):
+        token = csrf_token_from(page)
+        with client.session_transaction() as session:
+            assert session["csrf_token"] == token
+        assert set(re.findall(r'name="csrf_token" value="([^"]+)"', page)) == {token}
+    assert "周丽娟" not in pages[0] and "陈一诺" in pages[0]  # the child's booking at 10:00
+    cancelled = world.post(first, f"/desk/bookings/{world.ids['my_booking']}/cancel", {"reason": "中心临时闭馆"},
+                           follow_redirects=True).get_data(as_text=True)
+    assert "已取消预约" in cancelled and "陈一诺" not in cancelled  # the message, and the board without it
+    assert "已取消预约" not in first.get(board).get_data(as_text=True)  # shown once
+    other = second.get(board).get_data(as_text=True)
+    assert "已取消预约" not in other and "陈一诺" not in other
+    admin = world.client("admin")  # another account: its language is its own
+    world.post(admin, "/settings/language", {"language": "en", "back": board})
+    assert "Day board" in admin.get(board).get_data(as_text=True)
+    assert "今日总览" in first.get(board).get_data(as_text=True)
+
+
+def test_a_kept_session_cookie_is_still_refused_once_older_than_the_session_lifetime(world):
+    client = world.client("staff")
+    assert client.get("/calendar").status_code == 200  # the cookie is decoded and kept
+    world.app.permanent_session_lifetime = timedelta(seconds=1)
+    time.sleep(2.1)  # the cookie's signature carries whole seconds
+    assert client.get("/calendar").status_code == 302  # to the sign-in page, as Flask refuses it
+
+
+def test_a_changed_kept_session_cookie_is_checked_again_and_refused(world):
+    client = world.client("staff")
+    assert client.get("/calendar").status_code == 200
+    cookie = client.get_cookie("session").value
+    payload, rest = cookie.split(".", 1)
+    client.set_cookie("session", payload[:-2] + ("AA" if payload[-2:] != "AA" else "BB") + "." + rest)
+    assert client.get("/calendar").status_code == 302
