@@ -62,6 +62,7 @@ def held_under(bind: Engine, key: Hashable, counters: dict[str, tuple], now: dat
 
 def _current(session: Session, now: datetime) -> dict[Hashable, object] | None:
     """The answers kept under the counters as this transaction reads them and this minute; None when none may be."""
+    session = change_counters.plain(session)
     bind = session.get_bind()
     # In-memory SQLite: see settings_cache.is_in_memory (the two caches go together).
     if _changing(session) or settings_cache.is_in_memory(bind) or _on_the_minute(now):

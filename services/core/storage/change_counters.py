@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from functools import cache
 
 from sqlalchemy import Table, bindparam, event, insert, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 from sqlalchemy.sql.dml import Update
 
 ROW_ID = 1
@@ -49,6 +49,12 @@ class ChangeCounter:
 
 
 _counters: list[ChangeCounter] = []
+
+
+def plain(session: Session) -> Session:
+    """The session behind Flask-SQLAlchemy's scoped proxy: every attribute read through the proxy looks the
+    request up again, and the checks below read several on every request."""
+    return session() if isinstance(session, scoped_session) else session
 _READ = "change_counters_read"
 
 

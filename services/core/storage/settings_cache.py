@@ -40,10 +40,12 @@ def reused(session: Session, key: Hashable, load: Callable[[Session], T]) -> T:
     callers must not change). An instance comes back merged into `session` without a query, so callers may use and
     even change it as if they had loaded it.
     """
-    if change_counters.pending(session, SETTINGS) or is_in_memory(session.get_bind()):
+    session = change_counters.plain(session)
+    bind = session.get_bind()
+    if change_counters.pending(session, SETTINGS) or is_in_memory(bind):
         return load(session)
     current = version(session)
-    copies = _stores.setdefault(session.get_bind(), {})
+    copies = _stores.setdefault(bind, {})
     made = copies.get(key)
     if made is None or made[0] != current:
         made = _load_copy(session, load)
