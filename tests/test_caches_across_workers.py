@@ -270,3 +270,35 @@ def test_a_booking_in_one_worker_follows_a_capacity_cut_made_in_another(any_db_u
         db.session.commit()
     refused = book_at(9, people[1])
     assert refused.status_code == 409, refused.get_json()
+
+
+def test_a_residents_slot_page_kept_in_one_worker_follows_a_booking_and_a_care_link_changed_in_another(any_db_url):
+    reader, writer = two_workers(any_db_url)
+    tomorrow = datetime.now(TZ).date() + timedelta(days=1)
+    with writer.app_context():
+        room = space(db.session, name="绘本馆", exclusive=False, capacity=2, hours=[(d, time(8), time(9)) for d in range(7)])
+        parent = resident(db.session, name="周丽娟", phone="13800000001")
+        child = resident(db.session, name="陈一诺", born=date(2021, 6, 1), guardian_id=parent.id)
+        other = resident(db.session, name="王建华")
+        accounts.create_user(db.session, "13800000001", "password-1", "resident", resident_id=parent.id)
+        db.session.commit()
+        ids = {"room": room.id, "child": child.id, "other": other.id}
+    client = reader.test_client()
+    assert login(client, "13800000001", "password-1").status_code == 302
+
+    def slot_page():
+        return client.get(f"/my/book/{ids['room']}?for={ids['child']}&date={tomorrow}")
+
+    assert "还剩 2 个名额" in slot_page().get_data(as_text=True)
+    assert "还剩 2 个名额" in slot_page().get_data(as_text=True)  # now the reader's kept page
+    with writer.app_context():
+        book(db.session, db.session.get(Resource, ids["room"]), db.session.get(Resident, ids["other"]),
+             datetime.combine(tomorrow, time(8), TZ), now=datetime.now(TZ))
+    assert "还剩 1 个名额" in slot_page().get_data(as_text=True), "the other worker's booking must show at once"
+    with writer.app_context():
+        db.session.get(Resident, ids["child"]).guardian_id = None  # no longer in this account's care
+        db.session.commit()
+    assert slot_page().status_code == 404
+    for app in (reader, writer):
+        with app.app_context():
+            db.engine.dispose()

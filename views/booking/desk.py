@@ -38,7 +38,8 @@ def board():
     def render() -> tuple[str, bool]:
         days = dayboard.board(db.session, day, ctx)
         page = render_template("desk/board.html", day=day, days=days, hours=dayboard.hours_spanned(days, centre_tz()),
-                               today=today(), prev_day=day - timedelta(days=1), next_day=day + timedelta(days=1))
+                               today=ctx.now.astimezone(centre_tz()).date(), prev_day=day - timedelta(days=1),
+                               next_day=day + timedelta(days=1))
         return page, availability.minute_stable(slot for space_day in days for slot in space_day.slots)
 
     # The same for every desk reader of a kind while no booking, hold, closure, name or setting changes, within

@@ -15,6 +15,7 @@ from services.routines.scheduler_settings import settings_from
 from views.api.fields import centre_tz
 from views.api.output import now
 from views.core.formatting import clock, long_datetime, space_name
+from views.core.kept_pages import kept_page
 from views.core.pages import ctx_for, day_arg, instant_arg, int_arg, or_404, page_actor, readable, today
 from views.security.roles import resident_required
 
@@ -76,6 +77,13 @@ def _space_for(person: Resident, resource_id: int) -> Resource:
 @resident_required
 def slots(resource_id: int):
     actor = page_actor()
+    # The same for this account and question while nothing it shows changes, nor whom the account looks after
+    # (residents move the occupancy counter, accounts the settings counter): kept like the day board.
+    asked = tuple(request.args.get(name) for name in ("for", "date", "more"))
+    return kept_page(("slot page", actor.user_id, resource_id, asked), now(), lambda: _slot_page(actor, resource_id))
+
+
+def _slot_page(actor, resource_id: int) -> tuple[str, bool]:
     person = _person(actor)
     space = _space_for(person, resource_id)
     ctx = ctx_for(actor)
@@ -88,9 +96,11 @@ def slots(resource_id: int):
     every = availability.day_slots(db.session, space, day, ctx, person)
     found = [s for s in every if s.status != "past"]
     all_days = bool(request.args.get("more")) or days.index(day) >= DAYS_SHOWN
-    return render_template("portal/slots.html", person=person, space=space, days=days, day=day, slots=found,
+    page = render_template("portal/slots.html", person=person, space=space, days=days, day=day, slots=found,
                            today=first, over_today=bool(every) and not found, all_days=all_days,
                            days_shown=DAYS_SHOWN)
+    # Without a date the page opens on the first day with a free slot: that search is not kept.
+    return page, bool(request.args.get("date")) and availability.minute_stable(every)
 
 
 @bp.get("/book/<int:resource_id>/confirm")

@@ -25,8 +25,7 @@ from views.core.i18n import current_lang
 from views.core.preferences import large_text
 from views.security.csrf import KEEPING, TOKEN_STAND_IN, csrf_token
 
-# Characters no label, address or route contains, so only the stand-ins are replaced.
-BACK_STAND_IN = "\x00back\x00"
+BACK_STAND_IN = Markup("<!--page-address-->")  # raw markup, like the token's: no escaped text can hold it
 _STAND_INS = re.compile(b"(" + re.escape(TOKEN_STAND_IN.encode()) + b"|" + re.escape(BACK_STAND_IN.encode()) + b")")
 KEPT_HEADERS_MAX = 1024  # languages × text sizes × roles × pages: a few hundred in practice
 
@@ -57,14 +56,14 @@ def kept_page(key: Hashable, now: datetime, render: Callable[[], tuple[str, bool
     if session.get("_flashes"):
         return render()[0]
 
-    def work_out() -> tuple[list[bytes], bool]:
+    def work_out() -> tuple[tuple[bytes, ...], bool]:
         setattr(g, KEEPING, True)
         try:
             html, reusable = render()
         finally:
             setattr(g, KEEPING, False)
         # Split once where the stand-ins are, so that serving it joins pieces instead of searching the whole page.
-        return _STAND_INS.split(html.encode()), reusable
+        return tuple(_STAND_INS.split(html.encode())), reusable
 
     pieces = answers.reused(db.session, ("page", key, _reader()), now, work_out)
     fills = {TOKEN_STAND_IN.encode(): escape(csrf_token()).encode(), BACK_STAND_IN.encode(): escape(

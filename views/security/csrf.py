@@ -16,15 +16,17 @@ import secrets
 from flask import Flask, abort, g, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 SESSION_KEY = "csrf_token"
 FORM_FIELD = "csrf_token"
 HEADER = "X-CSRF-Token"
 # While a page part is rendered for other readers too (views/core/kept_pages.py), the token is this stand-in,
-# replaced by each reader's own when the part is served. No real token contains it.
+# replaced by each reader's own when the part is served. Escaped text never holds a raw "<", so nothing a resident
+# typed can pass for it.
 KEEPING = "keeping_page_part"
-TOKEN_STAND_IN = "\x00csrf\x00"
+TOKEN_STAND_IN = Markup("<!--csrf-token-->")
 
 
 def csrf_token() -> str:

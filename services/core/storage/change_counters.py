@@ -49,13 +49,13 @@ class ChangeCounter:
 
 
 _counters: list[ChangeCounter] = []
+_READ = "change_counters_read"
 
 
 def plain(session: Session) -> Session:
     """The session behind Flask-SQLAlchemy's scoped proxy: every attribute read through the proxy looks the
     request up again, and the checks below read several on every request."""
     return session() if isinstance(session, scoped_session) else session
-_READ = "change_counters_read"
 
 
 def current(session: Session, counter: ChangeCounter) -> tuple:
