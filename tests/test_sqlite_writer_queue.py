@@ -12,28 +12,15 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import OperationalError
 
 from models import Booking, db
-from services.accounts import accounts
+from tests import test_faults_sqlite_locked as locked
 from tests.test_faults_sqlite_locked import hold_write_lock
-from tests.world import NOW, TZ, make_app, resident, space
+from tests.world import NOW, TZ, make_app, space
 
-BUSY_TIMEOUT = 0.2  # seconds; the deployment default is 30
-
-
-@pytest.fixture
-def centre(tmp_path):
-    path = tmp_path / "centre.db"
-    app = make_app(f"sqlite:///{path}", FIXED_NOW=NOW, SQLITE_BUSY_TIMEOUT_SECONDS=BUSY_TIMEOUT)
-    with app.app_context():
-        room, person = space(db.session), resident(db.session)
-        token = accounts.create_token(db.session, accounts.create_user(db.session, "desk", "password-1", "staff"))
-        db.session.commit()
-        ids = {"room": room.id, "person": person.id}
-    yield app, path, {"Authorization": f"Bearer {token}"}, ids
-    with app.app_context():
-        db.engine.dispose()
+centre = locked.centre  # the same small centre, with a 0.2 s busy timeout
 
 
-def _book(app, auth: dict, ids: dict, hour: int):
+def _book(app, token: str, ids: dict, hour: int):
+    auth = {"Authorization": f"Bearer {token}"}
     start = (NOW.astimezone(TZ) + timedelta(days=1)).replace(hour=hour)
     return app.test_client().post("/api/v1/bookings", headers=auth, json={
         "resource_id": ids["room"], "resident_id": ids["person"], "start": start.isoformat(),
@@ -53,33 +40,33 @@ def _take_turn(path) -> int:
 
 
 def test_a_booking_queued_behind_another_writer_past_the_busy_timeout_is_a_503_and_leaves_nothing(centre):
-    app, path, auth, ids = centre
+    app, path, token, ids = centre
     queue = _take_turn(path)
     try:
         began = time.perf_counter()
-        refused = _book(app, auth, ids, 10)
+        refused = _book(app, token, ids, 10)
         assert refused.status_code == 503 and refused.get_json()["error"]["reason"] == "busy"
         assert time.perf_counter() - began < 3
     finally:
         os.close(queue)
     assert _bookings(app) == 0
-    assert _book(app, auth, ids, 10).status_code == 201  # the turn let go: the same booking goes through
+    assert _book(app, token, ids, 10).status_code == 201  # the turn let go: the same booking goes through
 
 
 def test_a_writer_refused_by_sqlites_own_lock_leaves_the_queue_to_the_next(centre):
-    app, path, auth, ids = centre
+    app, path, token, ids = centre
     other = hold_write_lock(path)  # a writer that does not queue (the sqlite3 shell, say)
     try:
-        assert _book(app, auth, ids, 10).status_code == 503
+        assert _book(app, token, ids, 10).status_code == 503
         os.close(_take_turn(path))  # would raise BlockingIOError had the refused writer kept its turn
     finally:
         other.rollback()
         other.close()
-    assert _book(app, auth, ids, 10).status_code == 201
+    assert _book(app, token, ids, 10).status_code == 201
 
 
 def test_a_commit_and_a_rollback_each_end_the_turn_while_the_connection_is_still_in_use(centre):
-    app, path, _auth, _ids = centre
+    app, path, _token, _ids = centre
     with app.app_context(), db.engine.connect() as connection:  # not returned to the pool, not reset by it
         for end in (connection.commit, connection.rollback):
             connection.execute(text("UPDATE resource SET name = name"))  # BEGIN IMMEDIATE: the turn taken
@@ -90,10 +77,10 @@ def test_a_commit_and_a_rollback_each_end_the_turn_while_the_connection_is_still
 
 
 def test_a_page_is_read_while_another_writer_has_its_turn(centre):
-    app, path, auth, _ids = centre
+    app, path, token, _ids = centre
     queue = _take_turn(path)
     try:
-        assert app.test_client().get("/api/v1/resources", headers=auth).status_code == 200
+        assert app.test_client().get("/api/v1/resources", headers={"Authorization": f"Bearer {token}"}).status_code == 200
     finally:
         os.close(queue)
 
