@@ -6,6 +6,7 @@ from sqlalchemy import String, bindparam, literal, null, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from models import ACTIVE_STATUSES, Booking, Closure, Resource, WaitlistEntry
+from services.core.storage import statements
 
 # No booking is longer than this, so a lookup can bound its index range scan on starts_at
 # from below too; without it, every earlier booking of the space would be scanned.
@@ -50,7 +51,7 @@ def around(session: Session, resource: Resource, start: datetime, end: datetime,
     params = {"resource_id": resource.id, "lo": lo, "hi": hi, "scan_from": lo - LONGEST_BOOKING,
               "start": start, "end": end}
     found = Around([], [])
-    for kind, s, e, seats, reason in session.execute(_AROUND if with_closures else _USES, params):
+    for kind, s, e, seats, reason in statements.rows(session, _AROUND if with_closures else _USES, **params):
         if kind == "closure":
             found.closures.append(ClosedPeriod(s, e, reason))
         else:

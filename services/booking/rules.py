@@ -76,17 +76,26 @@ def check_timing(resource: Resource, resident: Resident | None, start: datetime,
 def check_open(session: Session, resource: Resource, start: datetime, end: datetime, ctx: Context,
                closures: list | None = None) -> None:
     """Holidays, closures (looked up unless given) and opening hours."""
-    local_day = start.astimezone(ctx.tz).date()
-    holiday = opening.public_holiday(local_day)
+    _check_holiday(start, ctx)
+    _check_closures(occupancy.closures_between(session, resource, start, end) if closures is None else closures)
+    _check_hours(resource, start, end, ctx)
+
+
+def _check_holiday(start: datetime, ctx: Context) -> None:
+    holiday = opening.public_holiday(start.astimezone(ctx.tz).date())
     if holiday and ctx.centre.close_on_public_holidays:
         raise errors.Closed(N_("%(reason)s，中心休息"), reason=holiday)
-    if closures is None:
-        closures = occupancy.closures_between(session, resource, start, end)
-    if closures:
-        raise errors.Closed(N_("闭馆：%(reason)s"), reason=closures[0].reason)
-    periods = opening.opening_periods(resource, local_day, ctx.centre, ctx.tz)
+
+
+def _check_hours(resource: Resource, start: datetime, end: datetime, ctx: Context) -> None:
+    periods = opening.opening_periods(resource, start.astimezone(ctx.tz).date(), ctx.centre, ctx.tz)
     if not any(p.start <= start and end <= p.end for p in periods):
         raise errors.OutsideHours(hours=[{"start": p.start, "end": p.end} for p in periods])
+
+
+def _check_closures(closures: list) -> None:
+    if closures:
+        raise errors.Closed(N_("闭馆：%(reason)s"), reason=closures[0].reason)
 
 
 def check_quota(session: Session, resource: Resource, resident: Resident, start: datetime, ctx: Context) -> None:
@@ -140,11 +149,23 @@ def check_all(session: Session, req: Request, ctx: Context, room: bool = True) -
 
     room=False leaves out only the fullness: the waitlist queues for slots that are full.
     """
+    check_settled(req, ctx)
+    check_occupancy(session, req, ctx, room)
+
+
+def check_settled(req: Request, ctx: Context) -> None:
+    """The rules the request and the settings decide alone, without a query: shape, eligibility, timing, hours."""
     check_shape(req.resource, req.start, req.end, req.party_size)
     check_eligible(req.resource, req.resident, ctx)
     check_timing(req.resource, req.resident, req.start, req.end, ctx)
+    _check_holiday(req.start, ctx)
+    _check_hours(req.resource, req.start, req.end, ctx)
+
+
+def check_occupancy(session: Session, req: Request, ctx: Context, room: bool = True) -> None:
+    """The rules other bookings, holds and closures decide: closures, the weekly quota, the room."""
     near = occupancy.around(session, req.resource, req.start, req.end)
-    check_open(session, req.resource, req.start, req.end, ctx, near.closures)
+    _check_closures(near.closures)
     check_quota(session, req.resource, req.resident, req.start, ctx)
     if room:
         check_room(session, req.resource, req.start, req.end, req.party_size, near.uses)

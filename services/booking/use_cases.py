@@ -18,7 +18,8 @@ from services.booking.rules import Context, Request
 from services.checkup import refusals
 from services.core import audit, centre, errors
 from services.core.access import Actor, require_booking_for, visible_booking, visible_bookings
-from services.core.storage.transaction import write_transaction
+from services.core.storage import settings_cache
+from services.core.storage.transaction import read_only, write_transaction
 from services.routines.scheduler_settings import Settings
 
 
@@ -63,24 +64,50 @@ def _booking_write(session: Session, actor: Actor, now: datetime, tz: ZoneInfo, 
             made = write(ctx)
             _changed(session, actor, made.bookings, audit.CREATE, now)
     except errors.RuleViolation as err:
-        if ctx is not None:
-            booking.offer_alternatives(session, err, ctx)  # advice: read without holding the lock
-        refused = refusals.refusal_of(err, tz)
-        refusals.record(session, [refused] if refused else [], now)  # the check-up's unmet demand, anonymous
+        _refused(session, err, ctx, tz, now)
         raise
     return made
 
 
+def _refused(session: Session, err: errors.RuleViolation, ctx: Context | None, tz: ZoneInfo, now: datetime) -> None:
+    """The nearest free slots, read without holding the lock, and the refusal for the check-up's unmet demand."""
+    if ctx is not None:
+        booking.offer_alternatives(session, err, ctx)
+    refused = refusals.refusal_of(err, tz)
+    refusals.record(session, [refused] if refused else [], now)  # anonymous
+
+
 def book(session: Session, actor: Actor, wanted: BookingInput, now: datetime, tz: ZoneInfo) -> Booked:
-    """Book one slot, or raise the rule that refuses it (with the nearest free slots when it is full)."""
+    """Book one slot, or raise the rule that refuses it (with the nearest free slots when it is full).
+
+    The rules that need no query (shape, eligibility, timing, hours) are examined first, in the request's read;
+    under the write lock, with the same settings, only those other bookings, holds and closures decide. If an
+    admin changed the settings in between, every rule is examined under the lock, on fresh rows. (The resident's
+    groups are taken as they were read: an edit of the resident landing in between counts as made after it.)
+    """
     require_booking_for(actor, wanted.resident_id)
-
-    def write(ctx: Context) -> Booked:
-        req = _locked_request(session, wanted)
-        return Booked([booking.book(session, req, actor, ctx, wanted.channel, wanted.note,
-                                    with_alternatives=False)])
-
-    return _booking_write(session, actor, now, tz, write)
+    ctx: Context | None = None
+    try:
+        with read_only(session):
+            ctx = centre.context(session, now, tz, by_staff=actor.is_staff)
+            req = Request(booking.find_space_with_hours(session, wanted.resource_id),
+                          booking.find_resident(session, wanted.resident_id), wanted.start, wanted.end,
+                          wanted.party_size)
+            looked_under = settings_cache.version(session)
+            booking.examine(session, req, ctx, wanted.channel, settled_only=True)
+        with write_transaction(session, keep_loaded=True, keep_read=True):
+            booking.lock_space_row(session, wanted.resource_id)
+            if settings_cache.version(session) == looked_under:
+                made = booking.book_examined(session, req, actor, ctx, wanted.channel, wanted.note)
+            else:
+                ctx = centre.context(session, now, tz, by_staff=actor.is_staff)
+                made = booking.book(session, _locked_request(session, wanted), actor, ctx, wanted.channel,
+                                    wanted.note, with_alternatives=False)
+            _changed(session, actor, [made], audit.CREATE, now)
+    except errors.RuleViolation as err:
+        _refused(session, err, ctx, tz, now)
+        raise
+    return Booked([made])
 
 
 def book_series(session: Session, actor: Actor, wanted: BookingInput, rrule: str, now: datetime, tz: ZoneInfo,

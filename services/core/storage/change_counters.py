@@ -92,6 +92,13 @@ def pending(session: Session, counter: ChangeCounter) -> bool:
         isinstance(obj, counter.watched) for obj in (*session.new, *session.dirty, *session.deleted))
 
 
+def changed(session: Session, model: type) -> None:
+    """Mark a change of `model`'s rows written on the session's connection, past the ORM, for the commit's bumps."""
+    for counter in _counters:
+        if model in counter.watched:
+            session.info[counter.flag] = True
+
+
 def forget(session: Session) -> None:
     """Read the counters again at the next use in this transaction (after waiting for a lock)."""
     session.info.pop(_READ, None)

@@ -16,23 +16,28 @@ _writing: ContextVar[bool] = ContextVar("writing", default=False)
 
 
 @contextmanager
-def write_transaction(session: Session, keep_loaded: bool = False) -> Iterator[None]:
+def write_transaction(session: Session, keep_loaded: bool = False, keep_read: bool = False) -> Iterator[None]:
     """End the read done so far, begin the write (BEGIN IMMEDIATE on SQLite), commit or roll back.
 
     Afterwards the context reads as it did before (a web request goes back to deferred reads, so
     rendering the answer does not queue for the write lock). A use-case called inside another's
     transaction joins it: only the outermost block commits. keep_loaded leaves what was read and written
-    inside the block loaded after the commit, for an answer made from those rows (what was read before
-    the block is expired when it begins either way).
+    inside the block loaded after the commit, for an answer made from those rows. keep_read leaves what was
+    read before the block loaded too, for a use-case that examined it there and, under the lock, examines
+    again only what another writer may have changed; otherwise it is expired when the block begins.
     """
     if _writing.get():
         yield
         return
     was_read_only = is_read_only()
-    begin_write(session)
-    token = _writing.set(True)
     plain = session() if isinstance(session, scoped_session) else session
     expire_on_commit = plain.expire_on_commit
+    try:
+        plain.expire_on_commit = expire_on_commit and not keep_read
+        begin_write(session)
+    finally:
+        plain.expire_on_commit = expire_on_commit
+    token = _writing.set(True)
     plain.expire_on_commit = expire_on_commit and not keep_loaded
     try:
         yield
