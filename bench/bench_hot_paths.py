@@ -9,11 +9,13 @@ Targets (issue "performance, measured from outside"): availability >= 50 %, book
 import argparse
 import os
 import re
+import sqlite3
 import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from datetime import time as clock_time
@@ -108,12 +110,13 @@ def feed_polls(base: str, tokens: list[str]) -> list[str]:
 @dataclass
 class Target:
     label: str
-    target: float  # the ratio to hello-world it must reach
+    target: float | None  # the ratio to hello-world it must reach; None for a yardstick
     script: str
     args: tuple
     headers: dict = field(default_factory=dict)
     hello: str = "get"
     fresh_args: Callable[[], tuple] | None = None  # arguments that must be made just before the run
+    base: str | None = None  # another server than the app's (the floor)
 
 
 def targets(base: str, ids: dict, day, folder: Path) -> list[Target]:
@@ -145,6 +148,22 @@ def targets(base: str, ids: dict, day, folder: Path) -> list[Target]:
     ]
 
 
+BOOKING_ROWS = ("POST /api/v1/bookings", "POST floor: the same durable booking")
+
+
+def floor_target(folder: Path, url: str, ids: dict) -> tuple[Target | None, dict]:
+    """The booking row's floor (bench/floor_app.py) on a copy of the centre, for SQLite; and its server's env."""
+    if not url.startswith("sqlite"):
+        return None, {}
+    copy = folder / "floor.db"
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    first_slot = int(datetime.combine(datetime.now(TZ).date() + timedelta(days=3), clock_time(0), TZ).timestamp())
+    args = (201, ",".join(map(str, ids["halls"])), ",".join(map(str, ids["people"])), first_slot, THREADS)
+    label = f"{BOOKING_ROWS[1]}, Flask + sqlite3 alone"
+    return Target(label, None, "book.lua", args, hello="post"), {"FLOOR_DATABASE": str(copy)}
+
+
 def hello_run(plain: str, kind: str, folder: Path, seconds: int = SECONDS) -> Run:
     if kind == "post":
         return wrk(plain, "post.lua", 201, seconds=seconds)
@@ -161,9 +180,9 @@ def target_run(base: str, target: Target, offset: int, seconds: int = SECONDS) -
 def measure(plain: str, base: str, target: Target, folder: Path) -> dict:
     """Each path warmed just before it is measured: otherwise the bookings warmed after it would have dropped its
     kept answers, and the run would start from an empty store where a poller in the lobby finds a full one."""
-    target_run(base, target, offset=60_000, seconds=1)
+    target_run(target.base or base, target, offset=60_000, seconds=1)
     before = hello_run(plain, target.hello, folder)
-    run = target_run(base, target, 0)
+    run = target_run(target.base or base, target, 0)
     after = hello_run(plain, target.hello, folder)
     reference = statistics.mean([before.per_second, after.per_second])
     return {"target": target, "run": run, "hello": reference, "ratio": run.per_second / reference}
@@ -193,10 +212,17 @@ def print_table(rows: list[dict], workers: int, database: str, list_ms: float) -
     for row in rows:
         run: Run = row["run"]
         target: Target = row["target"]
-        mark = "met" if row["ratio"] >= target.target and not run.unexpected else "NOT met"
-        print(f"{target.label:62} {run.per_second:7.0f} {row['hello']:7.0f} {row['ratio']:7.1%} {target.target:>7.0%} "
+        if target.target is None:
+            goal, mark = "-", "yardstick" + (" (unexpected answers)" if run.unexpected else "")
+        else:
+            goal = f"{target.target:.0%}"
+            mark = "met" if row["ratio"] >= target.target and not run.unexpected else "NOT met"
+        print(f"{target.label:62} {run.per_second:7.0f} {row['hello']:7.0f} {row['ratio']:7.1%} {goal:>7} "
               f"{run.p50_ms:7.2f} {run.p99_ms:7.2f} {run.unexpected:5d}  {mark}"
               + (f" (unexpected answers, e.g. {run.example})" if run.example else ""))
+    booked, floor = (next((r for r in rows if r["target"].label.startswith(prefix)), None) for prefix in BOOKING_ROWS)
+    if booked and floor:
+        print(f"the booking row reached {booked['ratio'] / floor['ratio']:.0%} of its floor")
     print(f"{'GET /api/v1/resources (30 spaces), in-process median':62} {list_ms:7.2f} ms   target <= 2 ms  "
           f"{'met' if list_ms <= 2 else 'NOT met'}")
 
@@ -215,11 +241,18 @@ def main() -> None:
             reset_postgres(url)
         ids = build_centre(url, day)
         env = {"BENCH_DATABASE_URL": url}
-        with gunicorn("bench.plain_app:app", options.workers, ready_path="/plain") as plain, \
-                gunicorn("bench.bench_app:app", options.workers, env) as base:
-            paths = [t for t in targets(base, ids, day, folder) if not options.only or options.only in t.label]
+        floor, floor_env = floor_target(folder, url, ids)
+        with ExitStack() as servers:
+            plain = servers.enter_context(gunicorn("bench.plain_app:app", options.workers, ready_path="/plain"))
+            base = servers.enter_context(gunicorn("bench.bench_app:app", options.workers, env))
+            paths = targets(base, ids, day, folder)
+            if floor is not None:
+                floor.base = servers.enter_context(gunicorn("bench.floor_app:app", options.workers, floor_env,
+                                                            ready_path="/ready"))
+                paths.insert(2, floor)
+            paths = [t for t in paths if not options.only or options.only in t.label]
             for target in paths:  # warm both up: the first requests compile templates and fill caches
-                target_run(base, target, offset=70_000, seconds=1)
+                target_run(target.base or base, target, offset=70_000, seconds=1)
                 hello_run(plain, target.hello, folder, seconds=1)
             rows = [measure(plain, base, target, folder) for target in paths]
         list_ms = resources_list_ms(url, ids["token"])
