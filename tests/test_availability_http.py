@@ -3,10 +3,12 @@ and whatever the front cannot judge exactly goes on to the view."""
 from datetime import time, timedelta
 
 import pytest
+from sqlalchemy import text
 
 from models import db
 from services.accounts import accounts
-from tests.world import NOW, TZ, make_app, resident, space
+from services.core.storage.database import own_connection
+from tests.world import NOW, TZ, database_url, make_app, resident, space
 
 ASKED_AT = NOW + timedelta(hours=2, seconds=30)  # inside a minute: at a whole minute nothing is kept
 TOMORROW = (ASKED_AT.astimezone(TZ) + timedelta(days=1)).date()
@@ -79,3 +81,33 @@ def test_what_the_front_cannot_judge_exactly_goes_on_to_the_view(world):
     assert [with_cookie.status_code, for_someone.status_code, own_account.status_code] == [200, 200, 200]
     assert bad_day.status_code == 422 and bad_day.get_json()["error"]["field"] == "date"
     assert len(views) == 5
+
+
+@pytest.mark.postgres
+def test_the_front_replaces_its_connection_when_the_server_closed_it(tmp_path):
+    """The front's own connection, ended by the server (as a restart ends it), is replaced at the next request,
+    which is still answered in front of the app."""
+    app, ids = centre(database_url("postgresql", tmp_path))
+    views = []
+    answer = app.view_functions[VIEW]
+    app.view_functions[VIEW] = lambda **kw: views.append(kw) or answer(**kw)
+    assert ask(app, ids).status_code == ask(app, ids).status_code == 200
+    with app.app_context():
+        front = own_connection(db.engine)
+        pid = front.read(lambda connection: _one(connection, "SELECT pg_backend_pid()"))
+        with db.engine.connect() as other:
+            assert other.scalar(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    kept = ask(app, ids)
+    assert kept.status_code == 200 and len(views) == 1, "answered in front, on a new connection"
+    with app.app_context():
+        assert front.read(lambda connection: _one(connection, "SELECT pg_backend_pid()")) != pid
+        db.engine.dispose()
+
+
+def _one(connection, sql: str):
+    cursor = connection.cursor()
+    try:
+        cursor.execute(sql)
+        return cursor.fetchone()[0]
+    finally:
+        cursor.close()

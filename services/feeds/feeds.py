@@ -24,6 +24,7 @@ from services.core import audit, errors
 from services.core.access import Actor, actor_for, may_see_resident, runs_space
 from services.core.centre import current_centre
 from services.core.errors import N_
+from services.core.storage.database import own_connection
 from services.core.storage.transaction import write_transaction
 from services.feeds import changes, ics
 from services.feeds.ics import Detail
@@ -154,7 +155,7 @@ def live_feed(session: Session, token: str) -> LiveFeed | None:
 
 
 class TokenLookup:
-    """live_feed_id on a pooled DBAPI connection with the SQL compiled once.
+    """live_feed_id on this worker's own DB-API connection, in autocommit, with the SQL compiled once.
 
     Most feed requests are polls answered 304; through the ORM session this one lookup cost
     three times the rest of the request. A single autocommit read needs no transaction.
@@ -171,15 +172,16 @@ class TokenLookup:
             return None
         digest = token_digest(token)
         params = (digest,) * len(self.names) if self.positional else {"digest": digest}
-        conn = self.engine.raw_connection()
-        try:
-            cursor = conn.cursor()
-            cursor.execute(self.sql, params)
-            row = cursor.fetchone()
-            cursor.close()
-        finally:
-            conn.close()  # back to the pool, which rolls back anything left open
-        return _checked(row, digest)
+
+        def look_up(connection):
+            cursor = connection.cursor()
+            try:
+                cursor.execute(self.sql, params)
+                return cursor.fetchone()
+            finally:
+                cursor.close()
+
+        return _checked(own_connection(self.engine).read(look_up), digest)
 
 
 def visible_feeds(session: Session, actor: Actor) -> list[CalendarFeed]:

@@ -26,6 +26,7 @@ from services.core.access import Actor
 from services.core.clock import parse_day
 from services.core.errors import DomainError
 from services.core.storage import change_counters, settings_cache
+from services.core.storage.database import own_connection
 from services.core.storage.settings_version import SETTINGS
 from views.accounts.auth import bearer_token
 from views.api.output import now
@@ -66,13 +67,8 @@ class AvailabilityMiddleware:
 
     @staticmethod
     def _counters(engine: Engine) -> dict[str, tuple]:
-        """One statement on a pooled connection, outside the ORM: a plain SELECT in SQLite's autocommit (no
-        lock), and on PostgreSQL in a transaction the pool rolls back when the connection goes back."""
-        connection = engine.raw_connection()
-        try:
-            return change_counters.read_all(connection)
-        finally:
-            connection.close()
+        """One statement in autocommit on this worker's own connection, outside the ORM (one round trip)."""
+        return own_connection(engine).read(change_counters.read_all)
 
     def _engine(self) -> Engine:
         engine = self.app.extensions.get("availability_engine")

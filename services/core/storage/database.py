@@ -5,13 +5,17 @@ outside any transaction. We take BEGIN over: IMMEDIATE (the write lock up front)
 transaction except those marked read-only (web requests until a use-case's write_transaction),
 which use a plain deferred BEGIN.
 """
+import contextlib
 import fcntl
 import logging
 import os
 import sqlite3
+import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar
+from typing import Any, TypeVar
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -29,6 +33,7 @@ CONNECT_TIMEOUT_SECONDS = 5
 STATEMENT_TIMEOUT_SECONDS = 20
 TURN_POLL_SECONDS = 0.0002
 _read_only: ContextVar[bool] = ContextVar("read_only", default=False)
+T = TypeVar("T")
 
 
 def sqlite_settings(config: Mapping) -> tuple[float, str]:
@@ -216,3 +221,57 @@ def create_private_sqlite_file(url: str) -> None:
         return
     except OSError:
         return  # a missing folder: let SQLite report it as it always has
+
+
+class OwnConnection:
+    """One DB-API connection of this process, kept outside the pool in autocommit, for the one-statement reads
+    answered in front of the app on most requests (the change counters, a feed's token).
+
+    Through the pool, one such read on PostgreSQL is three round trips: the liveness check, the statement in a
+    transaction of its own, the rollback when the connection goes back. Here it is one. A read that fails (a
+    connection the server closed on a restart) is tried once more on a fresh connection, as the pool's liveness
+    check would have replaced it; a second failure is raised.
+    """
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self._connection = None
+        self._opened_by: int | None = None
+        self._lock = threading.Lock()
+
+    def read(self, work: Callable[[Any], T]) -> T:
+        """`work(dbapi_connection)`, which runs one read and leaves nothing open."""
+        with self._lock:
+            try:
+                return work(self._open())
+            except self.engine.dialect.loaded_dbapi.Error:
+                self._close()
+            return work(self._open())
+
+    def _open(self):
+        if self._connection is None or self._opened_by != os.getpid():  # a forked child must not share it
+            pooled = self.engine.raw_connection()  # made with the engine's connect settings (pragmas, timeouts)
+            if self.engine.dialect.name == "postgresql":
+                pooled.rollback()
+                pooled.driver_connection.autocommit = True
+            pooled.detach()  # ours until closed
+            self._connection, self._opened_by = pooled, os.getpid()
+        return self._connection
+
+    def _close(self) -> None:
+        connection, self._connection = self._connection, None
+        with contextlib.suppress(self.engine.dialect.loaded_dbapi.Error):  # already gone
+            connection.close()
+
+
+_own: WeakKeyDictionary[Engine, OwnConnection] = WeakKeyDictionary()
+_own_lock = threading.Lock()
+
+
+def own_connection(engine: Engine) -> OwnConnection:
+    """This process's OwnConnection to `engine`."""
+    with _own_lock:
+        found = _own.get(engine)
+        if found is None:
+            found = _own[engine] = OwnConnection(engine)
+        return found
