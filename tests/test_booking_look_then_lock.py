@@ -2,17 +2,17 @@
 while it waits for the lock is seen, on SQLite and PostgreSQL."""
 import fcntl
 import os
-import sqlite3
 import threading
 import time
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from flask import current_app
-from sqlalchemy import func, select, text
+from sqlalchemy import create_engine, func, insert, select, text, update
 
-from models import Booking, SettingsChange, db
+from models import Booking, Closure, OccupancyChange, Resource, SettingsChange, db
+from services.accounts import accounts
 from services.booking import use_cases
 from services.booking.use_cases import BookingInput
 from services.core import errors
@@ -23,36 +23,41 @@ TEN = at(NOW.astimezone(TZ).date() + timedelta(days=1), 10)
 WAIT_SECONDS = 10
 
 
-def _settings_moved(run) -> None:
+def _settings_moved(writer) -> None:
     """An admin's change, as the settings counter records it (the row may be missing in a create_all schema)."""
     table = SettingsChange.__table__.name
-    if not run(f"UPDATE {table} SET counter = counter + 1 WHERE id = 1"):
-        run(f"INSERT INTO {table} (id, counter, changed_at) VALUES (1, 1, CURRENT_TIMESTAMP)")
+    if not writer.execute(text(f"UPDATE {table} SET counter = counter + 1 WHERE id = 1")).rowcount:
+        writer.execute(text(f"INSERT INTO {table} (id, counter, changed_at) VALUES (1, 1, CURRENT_TIMESTAMP)"))
 
 
 @contextmanager
-def admin_writing_on_sqlite(session, resource_id: int):
-    """An admin's transaction holding SQLite's write lock, its change not yet committed; commit() ends it."""
-    writer = sqlite3.connect(session.get_bind().url.database, isolation_level=None)
-    writer.execute("BEGIN IMMEDIATE")
-    writer.execute("UPDATE resource SET active = 0 WHERE id = ?", (resource_id,))
-    _settings_moved(lambda sql: writer.execute(sql).rowcount)
+def writing_elsewhere(session, resource_id: int, change):
+    """Another worker's write, holding what a booking of the space waits for (SQLite's write lock, the space's
+    row on PostgreSQL) with `change` made and not yet committed; the commit it yields ends it."""
+    engine = create_engine(session.get_bind().url)  # none of the app's listeners: it takes no turns
     try:
-        yield lambda: writer.execute("COMMIT")
-    finally:
-        writer.close()
-
-
-@contextmanager
-def admin_writing_on_postgres(session, resource_id: int):
-    """The same on PostgreSQL: the update holds the space's row lock that a booking of it waits for."""
-    with session.get_bind().connect() as writer:
-        writer.execute(text("UPDATE resource SET active = false WHERE id = :id"), {"id": resource_id})
-        _settings_moved(lambda sql: writer.execute(text(sql)).rowcount)
-        try:
+        with engine.connect() as writer:
+            if engine.dialect.name == "postgresql":
+                writer.execute(select(Resource.id).where(Resource.id == resource_id).with_for_update())
+            change(writer)
             yield writer.commit
-        finally:
-            writer.rollback()
+    finally:
+        engine.dispose()
+
+
+def take_out_of_use(resource_id: int):
+    def change(writer):
+        writer.execute(update(Resource.__table__).where(Resource.id == resource_id).values(active=False))
+        _settings_moved(writer)
+    return change
+
+
+def close_for_repairs(resource_id: int, start: datetime):
+    def change(writer):  # as the closure use-case would, counter included
+        writer.execute(insert(Closure.__table__).values(resource_id=resource_id, starts_at=start - timedelta(hours=1),
+                                                        ends_at=start + timedelta(hours=3), reason="停电检修"))
+        writer.execute(text(f"UPDATE {OccupancyChange.__table__.name} SET counter = counter + 1 WHERE id = 1"))
+    return change
 
 
 def _waits_for_the_lock(session) -> bool:
@@ -73,35 +78,66 @@ def _waits_for_the_lock(session) -> bool:
                                       "AND datname = current_database()")))
 
 
-def _book_in_another_worker(app, wanted: BookingInput) -> dict:
+def _in_another_worker(run) -> dict:
     outcome: dict = {}
 
-    def run():
-        with app.app_context():
-            try:
-                outcome["made"] = use_cases.book(db.session, DESK, wanted, NOW, TZ)
-            except errors.DomainError as err:
-                outcome["refused"] = err
+    def work():
+        try:
+            outcome["answer"] = run()
+        except errors.DomainError as err:
+            outcome["refused"] = err
 
-    outcome["thread"] = threading.Thread(target=run)
+    outcome["thread"] = threading.Thread(target=work)
     outcome["thread"].start()
     return outcome
+
+
+def _while_it_waits(session, outcome: dict, commit) -> None:
+    """Commit the other write once the booking has made its first look and waits for the lock."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not _waits_for_the_lock(session):
+        assert time.monotonic() < deadline and outcome["thread"].is_alive(), outcome
+        time.sleep(0.01)
+    commit()
+    outcome["thread"].join(WAIT_SECONDS)
 
 
 def test_a_space_taken_out_of_use_while_a_booking_waits_for_the_lock_is_not_booked(both):
     room, person = space(both), resident(both)
     wanted = BookingInput(room.id, person.id, TEN, TEN + timedelta(hours=1))
     both.commit()  # from here on, only the booking reads
-    admin_writing = admin_writing_on_sqlite if both.get_bind().dialect.name == "sqlite" else admin_writing_on_postgres
-    with admin_writing(both, wanted.resource_id) as commit:
-        outcome = _book_in_another_worker(current_app._get_current_object(), wanted)
-        deadline = time.monotonic() + WAIT_SECONDS
-        while not _waits_for_the_lock(both):  # its first look saw the space still open
-            assert time.monotonic() < deadline and outcome["thread"].is_alive(), outcome
-            time.sleep(0.01)
-        commit()
-    outcome["thread"].join(WAIT_SECONDS)
+    app = current_app._get_current_object()
+
+    def book():
+        with app.app_context():
+            return use_cases.book(db.session, DESK, wanted, NOW, TZ)
+
+    with writing_elsewhere(both, wanted.resource_id, take_out_of_use(wanted.resource_id)) as commit:
+        outcome = _in_another_worker(book)
+        _while_it_waits(both, outcome, commit)
     assert isinstance(outcome.get("refused"), errors.NotFound), outcome
+    both.rollback()
+    assert both.scalar(select(func.count(Booking.id))) == 0
+
+
+def test_a_closure_made_while_a_booking_through_the_api_waits_for_the_lock_refuses_it(both):
+    """The web request's first look keeps what it read for the write; the closure is seen under the lock."""
+    room, person = space(both), resident(both)
+    token = accounts.create_token(both, accounts.create_user(both, "desk", "password-1", "staff"))
+    start = at(datetime.now(TZ).date() + timedelta(days=1), 10)  # the API books on the real clock
+    body = {"resource_id": room.id, "resident_id": person.id, "start": start.isoformat(),
+            "end": (start + timedelta(hours=1)).isoformat()}
+    both.commit()  # from here on, only the booking reads
+    client = current_app.test_client()
+
+    def book():
+        return client.post("/api/v1/bookings", json=body, headers={"Authorization": f"Bearer {token}"})
+
+    with writing_elsewhere(both, body["resource_id"], close_for_repairs(body["resource_id"], start)) as commit:
+        outcome = _in_another_worker(book)
+        _while_it_waits(both, outcome, commit)
+    answer = outcome["answer"]
+    assert answer.status_code == 409 and answer.get_json()["error"]["code"] == "closed", answer.get_json()
     both.rollback()
     assert both.scalar(select(func.count(Booking.id))) == 0
 

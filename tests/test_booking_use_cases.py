@@ -4,12 +4,14 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from models import AuditEntry, Booking
-from services.booking import use_cases
+from models import AuditEntry, Booking, Resident, Resource
+from services.booking import booking, use_cases
+from services.booking.answers import OCCUPANCY
+from services.booking.rules import Request
 from services.booking.use_cases import BookingFilter, BookingInput
 from services.core import errors
 from services.core.access import Actor, visible_booking
-from tests.world import DESK, NOW, TZ, at, book, resident, resident_actor, space
+from tests.world import DESK, NOW, TZ, at, book, context, resident, resident_actor, space
 
 TUESDAY = date(2026, 11, 24)
 TEN = at(TUESDAY, 10)
@@ -125,3 +127,44 @@ def test_the_filter_narrows_the_list_by_space_resident_time_and_status(session):
     assert [b.id for b in use_cases.list_bookings(session, DESK, BookingFilter(status="cancelled"), NOW)] == [late.id]
     narrowed = BookingFilter(resource_id=room.id, resident_id=person.id, starts_before=TEN + timedelta(hours=1))
     assert [b.id for b in use_cases.list_bookings(session, DESK, narrowed, NOW)] == [early.id]
+
+
+def test_a_booking_rolled_back_leaves_the_session_and_its_slot_can_be_booked_again(both):
+    """The row is written past the ORM's unit of work, so it must leave the session with its rollback as an
+    ORM-inserted row would: on SQLite the next row takes the same id."""
+    room, person = space(both), resident(both)
+    both.commit()
+    req = Request(room, person, TEN, TEN + timedelta(hours=1))
+    ghost = booking.book(both, req, DESK, context(both, by_staff=True))
+    both.rollback()
+    assert ghost not in both
+    again = booking.book(both, Request(both.get(Resource, room.id), both.get(Resident, person.id), TEN,
+                                       TEN + timedelta(hours=1)), DESK, context(both, by_staff=True))
+    both.commit()
+    assert both.scalar(select(func.count(Booking.id))) == 1 and again in both
+
+
+def test_a_booking_in_a_savepoint_rolled_back_leaves_the_session_and_one_before_it_stays(both):
+    room, person = space(both), resident(both)
+    both.commit()
+    kept = booking.book(both, Request(room, person, TEN, TEN + timedelta(hours=1)), DESK, context(both, by_staff=True))
+    savepoint = both.begin_nested()
+    undone = booking.book(both, Request(room, person, TEN + timedelta(hours=2), TEN + timedelta(hours=3)), DESK,
+                          context(both, by_staff=True))
+    savepoint.rollback()
+    assert undone not in both and kept in both
+    both.commit()
+    assert both.scalars(select(Booking.id)).all() == [kept.id]
+
+
+def test_a_savepoint_rolled_back_leaves_the_changes_before_it_counted(both):
+    """A series skipping an occurrence the PostgreSQL constraint refused rolls back that occurrence's savepoint;
+    the bookings written before it must still move the occupancy counter that kept answers are checked against."""
+    room, person = space(both), resident(both)
+    both.commit()
+    before = OCCUPANCY.read(both)
+    both.rollback()
+    booking.book(both, Request(room, person, TEN, TEN + timedelta(hours=1)), DESK, context(both, by_staff=True))
+    both.begin_nested().rollback()
+    both.commit()
+    assert OCCUPANCY.read(both)[0] == before[0] + 1

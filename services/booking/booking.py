@@ -5,10 +5,12 @@ the scheduler's own). On SQLite that transaction began with BEGIN IMMEDIATE; on 
 the space's row before checking, and the exclusion constraint refuses what slips through. Nothing
 slow happens inside.
 """
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import bindparam, event, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, make_transient_to_detached
 
@@ -25,6 +27,7 @@ from services.routines.scheduler_settings import Settings
 CHECK_IN_OPENS = timedelta(hours=1)
 _LOCK_SPACE = select(Resource.id).where(Resource.id == bindparam("id")).with_for_update()
 _INSERT = insert(Booking.__table__).returning(Booking.__table__.c.id)
+_WRITTEN = "bookings_written_past_the_orm"  # session.info: this transaction's rows that _insert handed over
 
 
 @dataclass
@@ -75,7 +78,8 @@ def find_resident(session: Session, resident_id: int) -> Resident:
 def _insert(session: Session, req: Request, actor: Actor, ctx: Context, channel: str, note: str | None,
             series_id: int | None = None) -> Booking:
     """The booking's row, written by one prebuilt INSERT rather than the ORM's flush (half the time the write
-    lock was held), and returned as a loaded row of the session."""
+    lock was held), and handed to the session as if loaded: its space and resident come from the session."""
+    session.flush()  # a resident or series added just before has its id
     values = {"resource_id": req.resource.id, "resident_id": req.resident.id, "series_id": series_id,
               "starts_at": req.start, "ends_at": req.end, "party_size": req.party_size, "status": "confirmed",
               "exclusive": req.resource.exclusive, "channel": channel, "booked_by_id": actor.user_id, "note": note,
@@ -84,18 +88,49 @@ def _insert(session: Session, req: Request, actor: Actor, ctx: Context, channel:
     if session.get_bind().dialect.name != "postgresql":  # only PostgreSQL has the constraint to trip
         values["id"] = statements.scalar(session, _INSERT, **values)
     else:
-        try:
-            with session.begin_nested():  # a series skipping the refused occurrence goes on with the others
-                values["id"] = statements.scalar(session, _INSERT, **values)
-        except IntegrityError:  # the PostgreSQL exclusion constraint: someone was faster
-            err = errors.Conflict()
-            err.request, err.channel = req, channel
-            raise err from None
+        with refusing(req, channel):
+            try:
+                with session.begin_nested():  # a series skipping the refused occurrence goes on with the others
+                    values["id"] = statements.scalar(session, _INSERT, **values)
+            except IntegrityError:  # the PostgreSQL exclusion constraint: someone was faster
+                raise errors.Conflict() from None
     change_counters.changed(session, Booking)
     booking = Booking(**values)
     make_transient_to_detached(booking)
-    session.add(booking)  # as if loaded: its space and resident come from the session without a query
+    session.add(booking)
+    plain = change_counters.plain(session)
+    owner = plain.get_nested_transaction() or plain.get_transaction()
+    session.info.setdefault(_WRITTEN, []).append((owner, booking))
     return booking
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_rolled_back(session: Session, rolled_back) -> None:
+    """Rows the ORM inserted leave the session when the transaction or savepoint they were written in rolls back;
+    ours must too, or a later row given the same id would clash with the ghost."""
+    kept = []
+    for owner, booking in session.info.pop(_WRITTEN, []):
+        if _within(owner, rolled_back):
+            if booking in session:
+                session.expunge(booking)
+        else:
+            kept.append((owner, booking))
+    if kept:
+        session.info[_WRITTEN] = kept
+
+
+def _within(transaction, outer) -> bool:
+    while transaction is not None:
+        if transaction is outer:
+            return True
+        transaction = transaction.parent
+    return False
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_committed(session: Session) -> None:
+    if not session.in_nested_transaction():  # a savepoint released: its rows still go with a rollback
+        session.info.pop(_WRITTEN, None)
 
 
 def offer_alternatives(session: Session, err: errors.RuleViolation, ctx: Context) -> None:
@@ -110,17 +145,23 @@ def offer_alternatives(session: Session, err: errors.RuleViolation, ctx: Context
         err.details["alternatives"] = [{"start": s, "end": e} for s, e in found]
 
 
-def examine(session: Session, req: Request, ctx: Context, channel: str, settled_only: bool = False) -> None:
-    """Every rule (or only those needing no query); a refusal carries the request and its channel (the check-up
-    counts refusals by channel)."""
+@contextmanager
+def refusing(req: Request, channel: str) -> Iterator[None]:
+    """A refusal raised inside carries the request and its channel: the check-up counts refusals by both."""
     try:
+        yield
+    except errors.RuleViolation as err:
+        err.request, err.channel = req, channel
+        raise
+
+
+def examine(session: Session, req: Request, ctx: Context, channel: str, settled_only: bool = False) -> None:
+    """Every rule, or only those that need no query."""
+    with refusing(req, channel):
         if settled_only:
             rules.check_settled(req, ctx)
         else:
             rules.check_all(session, req, ctx)
-    except errors.RuleViolation as err:
-        err.request, err.channel = req, channel
-        raise
 
 
 def book(session: Session, req: Request, actor: Actor, ctx: Context, channel: str = "api",
@@ -143,11 +184,8 @@ def book_examined(session: Session, req: Request, actor: Actor, ctx: Context, ch
                   note: str | None) -> Booking:
     """Book a slot whose settled rules (examine's settled_only) passed before the write lock, under the same
     settings: under the lock, the rules other bookings, holds and closures decide."""
-    try:
+    with refusing(req, channel):
         rules.check_occupancy(session, req, ctx)
-    except errors.RuleViolation as err:
-        err.request, err.channel = req, channel
-        raise
     return _insert(session, req, actor, ctx, channel, note)
 
 
@@ -170,12 +208,11 @@ def book_series(session: Session, req: Request, rrule: "str | recurrence.Recurre
     for start, end in times:
         occurrence = Request(req.resource, req.resident, start, end, req.party_size)
         try:
-            rules.check_all(session, occurrence, ctx)
+            examine(session, occurrence, ctx, channel)
             result.bookings.append(_insert(session, occurrence, actor, ctx, channel, note, series.id))
         except errors.RuleViolation as err:
             if not skip_conflicts:
                 err.details["occurrence"] = start
-                err.request, err.channel = occurrence, channel
                 if with_alternatives:
                     offer_alternatives(session, err, ctx)
                 raise

@@ -75,10 +75,10 @@ def check_timing(resource: Resource, resident: Resident | None, start: datetime,
 
 def check_open(session: Session, resource: Resource, start: datetime, end: datetime, ctx: Context,
                closures: list | None = None) -> None:
-    """Holidays, closures (looked up unless given) and opening hours."""
+    """Holidays, opening hours and closures (looked up unless given), in check_all's order."""
     _check_holiday(start, ctx)
-    _check_closures(occupancy.closures_between(session, resource, start, end) if closures is None else closures)
     _check_hours(resource, start, end, ctx)
+    _check_closures(occupancy.closures_between(session, resource, start, end) if closures is None else closures)
 
 
 def _check_holiday(start: datetime, ctx: Context) -> None:

@@ -48,10 +48,14 @@ def _changed(session: Session, actor: Actor, bookings: list[Booking], action: st
         audit.booking_touched(session, actor.user_id, each, action, now)
 
 
+def _request(session: Session, wanted: BookingInput) -> Request:
+    return Request(booking.find_space_with_hours(session, wanted.resource_id),
+                   booking.find_resident(session, wanted.resident_id), wanted.start, wanted.end, wanted.party_size)
+
+
 def _locked_request(session: Session, wanted: BookingInput) -> Request:
-    resource = booking.lock_space(session, wanted.resource_id)
-    return Request(resource, booking.find_resident(session, wanted.resident_id), wanted.start, wanted.end,
-                   wanted.party_size)
+    booking.lock_space_row(session, wanted.resource_id)
+    return _request(session, wanted)
 
 
 def _booking_write(session: Session, actor: Actor, now: datetime, tz: ZoneInfo, write) -> Booked:
@@ -90,9 +94,7 @@ def book(session: Session, actor: Actor, wanted: BookingInput, now: datetime, tz
     try:
         with read_only(session):
             ctx = centre.context(session, now, tz, by_staff=actor.is_staff)
-            req = Request(booking.find_space_with_hours(session, wanted.resource_id),
-                          booking.find_resident(session, wanted.resident_id), wanted.start, wanted.end,
-                          wanted.party_size)
+            req = _request(session, wanted)
             looked_under = settings_cache.version(session)
             booking.examine(session, req, ctx, wanted.channel, settled_only=True)
         with write_transaction(session, keep_loaded=True, keep_read=True):
@@ -100,9 +102,10 @@ def book(session: Session, actor: Actor, wanted: BookingInput, now: datetime, tz
             if settings_cache.version(session) == looked_under:
                 made = booking.book_examined(session, req, actor, ctx, wanted.channel, wanted.note)
             else:
+                session.expire_all()  # what the read loaded is read again
                 ctx = centre.context(session, now, tz, by_staff=actor.is_staff)
-                made = booking.book(session, _locked_request(session, wanted), actor, ctx, wanted.channel,
-                                    wanted.note, with_alternatives=False)
+                made = booking.book(session, _request(session, wanted), actor, ctx, wanted.channel, wanted.note,
+                                    with_alternatives=False)
             _changed(session, actor, [made], audit.CREATE, now)
     except errors.RuleViolation as err:
         _refused(session, err, ctx, tz, now)

@@ -134,9 +134,12 @@ def _before_commit(session: Session) -> None:
             counter.bump(session)
 
 
-def _forget(session: Session, *_args) -> None:
-    for counter in _counters:
-        session.info.pop(counter.flag, None)
+def _forget(session: Session, rolled_back) -> None:
+    """Nothing of a rolled-back transaction is committed, so nothing is bumped; a savepoint rolled back leaves
+    the changes made before it to be counted."""
+    if rolled_back.parent is None:
+        for counter in _counters:
+            session.info.pop(counter.flag, None)
 
 
 def _forget_read(session: Session, transaction) -> None:
@@ -152,7 +155,7 @@ def install(counter: ChangeCounter) -> None:
         event.listen(Session, "after_flush", _after_flush)
         event.listen(Session, "do_orm_execute", _on_execute)
         event.listen(Session, "before_commit", _before_commit)
-        event.listen(Session, "after_rollback", _forget)
+        event.listen(Session, "after_soft_rollback", _forget)
     _counters.append(counter)
 
 
