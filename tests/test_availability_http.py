@@ -96,7 +96,7 @@ def test_the_front_replaces_its_connection_when_the_server_closed_it(tmp_path):
         front = own_connection(db.engine)
         pid = front.read(lambda connection: _one(connection, "SELECT pg_backend_pid()"))
         with db.engine.connect() as other:
-            assert other.scalar(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            assert other.scalar(text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": pid})  # waits for its end
     kept = ask(app, ids)
     assert kept.status_code == 200 and len(views) == 1, "answered in front, on a new connection"
     with app.app_context():

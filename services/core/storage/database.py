@@ -12,10 +12,10 @@ import os
 import sqlite3
 import threading
 import time
+import weakref
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from typing import Any, TypeVar
-from weakref import WeakKeyDictionary
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -195,6 +195,11 @@ def begin_write(session: Session) -> None:
     _read_only.set(False)
 
 
+def is_in_memory(bind: Engine) -> bool:
+    """An in-memory SQLite database lives in its one connection: nothing may open another."""
+    return bind.dialect.name == "sqlite" and bind.url.database in (None, "", ":memory:")
+
+
 def normalise_url(url: str) -> str:
     """Let DATABASE_URL use the common postgres:// spellings; we ship the psycopg 3 driver."""
     for prefix in ("postgres://", "postgresql://"):
@@ -234,44 +239,64 @@ class OwnConnection:
     """
 
     def __init__(self, engine: Engine):
-        self.engine = engine
+        self._engine = weakref.ref(engine)  # kept per engine in a WeakKeyDictionary: must not keep it alive
         self._connection = None
         self._opened_by: int | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
+
+    @property
+    def engine(self) -> Engine:
+        return self._engine()
 
     def read(self, work: Callable[[Any], T]) -> T:
         """`work(dbapi_connection)`, which runs one read and leaves nothing open."""
+        if is_in_memory(self.engine):
+            return self._pooled(work)  # the pool's one connection holds the database: it cannot be taken away
         with self._lock:
             try:
                 return work(self._open())
             except self.engine.dialect.loaded_dbapi.Error:
-                self._close()
+                self.close()
             return work(self._open())
+
+    def _pooled(self, work: Callable[[Any], T]) -> T:
+        connection = self.engine.raw_connection()
+        try:
+            return work(connection)
+        finally:
+            connection.close()
 
     def _open(self):
         if self._connection is None or self._opened_by != os.getpid():  # a forked child must not share it
             pooled = self.engine.raw_connection()  # made with the engine's connect settings (pragmas, timeouts)
-            if self.engine.dialect.name == "postgresql":
-                pooled.rollback()
-                pooled.driver_connection.autocommit = True
+            try:
+                if self.engine.dialect.name == "postgresql":
+                    pooled.rollback()
+                    pooled.driver_connection.autocommit = True
+            except BaseException:
+                pooled.invalidate()
+                raise
             pooled.detach()  # ours until closed
             self._connection, self._opened_by = pooled, os.getpid()
         return self._connection
 
-    def _close(self) -> None:
-        connection, self._connection = self._connection, None
-        with contextlib.suppress(self.engine.dialect.loaded_dbapi.Error):  # already gone
-            connection.close()
+    def close(self) -> None:
+        with self._lock:
+            connection, self._connection = self._connection, None
+            if connection is not None and self._opened_by == os.getpid():
+                with contextlib.suppress(self.engine.dialect.loaded_dbapi.Error):  # already gone
+                    connection.close()
 
 
-_own: WeakKeyDictionary[Engine, OwnConnection] = WeakKeyDictionary()
+_own: weakref.WeakKeyDictionary[Engine, OwnConnection] = weakref.WeakKeyDictionary()
 _own_lock = threading.Lock()
 
 
 def own_connection(engine: Engine) -> OwnConnection:
-    """This process's OwnConnection to `engine`."""
+    """This process's OwnConnection to `engine`, closed when the engine is disposed."""
     with _own_lock:
         found = _own.get(engine)
         if found is None:
             found = _own[engine] = OwnConnection(engine)
+            event.listen(engine, "engine_disposed", lambda _engine: found.close())
         return found

@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from services.core.storage import change_counters
-from services.core.storage.database import is_read_only, mark_read_only
+from services.core.storage.database import is_in_memory, is_read_only, mark_read_only
 from services.core.storage.settings_version import SETTINGS
 
 T = TypeVar("T")
@@ -63,11 +63,6 @@ def held(bind: Engine, key: Hashable, version: tuple):
     loaded. The copy is detached: read it, do not change it."""
     made = _stores.get(bind, {}).get(key)
     return made[1] if made is not None and made[0] == version else None
-
-
-def is_in_memory(bind: Engine) -> bool:
-    """An in-memory SQLite database has one connection, already in this transaction: no session of its own."""
-    return bind.dialect.name == "sqlite" and bind.url.database in (None, "", ":memory:")
 
 
 @contextmanager
