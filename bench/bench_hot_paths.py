@@ -16,7 +16,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
@@ -148,20 +148,17 @@ def targets(base: str, ids: dict, day, folder: Path) -> list[Target]:
     ]
 
 
-BOOKING_ROWS = ("POST /api/v1/bookings", "POST floor: the same durable booking")
+FLOOR_LABEL = "POST floor: the same durable booking, Flask + sqlite3 alone"
 
 
-def floor_target(folder: Path, url: str, ids: dict) -> tuple[Target | None, dict]:
-    """The booking row's floor (bench/floor_app.py) on a copy of the centre, for SQLite; and its server's env."""
+def floor_database(folder: Path, url: str) -> Path | None:
+    """A copy of the centre for the booking row's floor (bench/floor_app.py): SQLite only."""
     if not url.startswith("sqlite"):
-        return None, {}
+        return None
     copy = folder / "floor.db"
     with sqlite3.connect(url.removeprefix("sqlite:///")) as source, sqlite3.connect(copy) as target:
         source.backup(target)
-    first_slot = int(datetime.combine(datetime.now(TZ).date() + timedelta(days=3), clock_time(0), TZ).timestamp())
-    args = (201, ",".join(map(str, ids["halls"])), ",".join(map(str, ids["people"])), first_slot, THREADS)
-    label = f"{BOOKING_ROWS[1]}, Flask + sqlite3 alone"
-    return Target(label, None, "book.lua", args, hello="post"), {"FLOOR_DATABASE": str(copy)}
+    return copy
 
 
 def hello_run(plain: str, kind: str, folder: Path, seconds: int = SECONDS) -> Run:
@@ -220,7 +217,8 @@ def print_table(rows: list[dict], workers: int, database: str, list_ms: float) -
         print(f"{target.label:62} {run.per_second:7.0f} {row['hello']:7.0f} {row['ratio']:7.1%} {goal:>7} "
               f"{run.p50_ms:7.2f} {run.p99_ms:7.2f} {run.unexpected:5d}  {mark}"
               + (f" (unexpected answers, e.g. {run.example})" if run.example else ""))
-    booked, floor = (next((r for r in rows if r["target"].label.startswith(prefix)), None) for prefix in BOOKING_ROWS)
+    booked, floor = (next((r for r in rows if r["target"].script == "book.lua" and (r["target"].base is None) == app),
+                          None) for app in (True, False))
     if booked and floor:
         print(f"the booking row reached {booked['ratio'] / floor['ratio']:.0%} of its floor")
     print(f"{'GET /api/v1/resources (30 spaces), in-process median':62} {list_ms:7.2f} ms   target <= 2 ms  "
@@ -241,15 +239,17 @@ def main() -> None:
             reset_postgres(url)
         ids = build_centre(url, day)
         env = {"BENCH_DATABASE_URL": url}
-        floor, floor_env = floor_target(folder, url, ids)
+        floor_copy = floor_database(folder, url)
         with ExitStack() as servers:
             plain = servers.enter_context(gunicorn("bench.plain_app:app", options.workers, ready_path="/plain"))
             base = servers.enter_context(gunicorn("bench.bench_app:app", options.workers, env))
             paths = targets(base, ids, day, folder)
-            if floor is not None:
-                floor.base = servers.enter_context(gunicorn("bench.floor_app:app", options.workers, floor_env,
-                                                            ready_path="/ready"))
-                paths.insert(2, floor)
+            if floor_copy is not None:  # the booking row's load, against the floor, with no token to send
+                floor = servers.enter_context(gunicorn("bench.floor_app:app", options.workers,
+                                                       {"FLOOR_DATABASE": str(floor_copy)}, ready_path="/ready"))
+                booking = next(t for t in paths if t.script == "book.lua")
+                paths.insert(paths.index(booking) + 1, replace(booking, label=FLOOR_LABEL, target=None, headers={},
+                                                               base=floor))
             paths = [t for t in paths if not options.only or options.only in t.label]
             for target in paths:  # warm both up: the first requests compile templates and fill caches
                 target_run(target.base or base, target, offset=70_000, seconds=1)

@@ -3,9 +3,9 @@ and whatever the front cannot judge exactly goes on to the view."""
 from datetime import time, timedelta
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 
-from models import db
+from models import Resource, db
 from services.accounts import accounts
 from services.core.storage.database import own_connection
 from tests.world import NOW, TZ, database_url, make_app, resident, space
@@ -111,3 +111,14 @@ def _one(connection, sql: str):
         return cursor.fetchone()[0]
     finally:
         cursor.close()
+
+
+def test_an_in_memory_database_is_read_through_the_pools_one_connection():
+    """The database lives in that connection: taken for the front's own, it would leave the app an empty one."""
+    app = make_app("sqlite://")
+    with app.app_context():
+        space(db.session)
+        db.session.commit()
+        count = own_connection(db.engine).read(lambda connection: _one(connection, "SELECT count(*) FROM resource"))
+        db.session.close()
+        assert count == db.session.scalar(select(func.count(Resource.id))) == 1

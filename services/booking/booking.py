@@ -10,9 +10,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, event, insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm import Session
 
 from models import Booking, Resident, Resource, Series
 from services.booking import availability, recurrence, rules, space_settings
@@ -27,7 +27,6 @@ from services.routines.scheduler_settings import Settings
 CHECK_IN_OPENS = timedelta(hours=1)
 _LOCK_SPACE = select(Resource.id).where(Resource.id == bindparam("id")).with_for_update()
 _INSERT = insert(Booking.__table__).returning(Booking.__table__.c.id)
-_WRITTEN = "bookings_written_past_the_orm"  # session.info: this transaction's rows that _insert handed over
 
 
 @dataclass
@@ -94,43 +93,9 @@ def _insert(session: Session, req: Request, actor: Actor, ctx: Context, channel:
                     values["id"] = statements.scalar(session, _INSERT, **values)
             except IntegrityError:  # the PostgreSQL exclusion constraint: someone was faster
                 raise errors.Conflict() from None
-    change_counters.changed(session, Booking)
     booking = Booking(**values)
-    make_transient_to_detached(booking)
-    session.add(booking)
-    plain = change_counters.plain(session)
-    owner = plain.get_nested_transaction() or plain.get_transaction()
-    session.info.setdefault(_WRITTEN, []).append((owner, booking))
+    statements.inserted(session, booking)
     return booking
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _drop_rolled_back(session: Session, rolled_back) -> None:
-    """Rows the ORM inserted leave the session when the transaction or savepoint they were written in rolls back;
-    ours must too, or a later row given the same id would clash with the ghost."""
-    kept = []
-    for owner, booking in session.info.pop(_WRITTEN, []):
-        if _within(owner, rolled_back):
-            if booking in session:
-                session.expunge(booking)
-        else:
-            kept.append((owner, booking))
-    if kept:
-        session.info[_WRITTEN] = kept
-
-
-def _within(transaction, outer) -> bool:
-    while transaction is not None:
-        if transaction is outer:
-            return True
-        transaction = transaction.parent
-    return False
-
-
-@event.listens_for(Session, "after_commit")
-def _keep_committed(session: Session) -> None:
-    if not session.in_nested_transaction():  # a savepoint released: its rows still go with a rollback
-        session.info.pop(_WRITTEN, None)
 
 
 def offer_alternatives(session: Session, err: errors.RuleViolation, ctx: Context) -> None:
